@@ -1,0 +1,96 @@
+/**
+ * The web API contract between the server (src/protocols/http) and the web client (web/src).
+ *
+ * All routes live under `/api`. Bodies are JSON. Errors are RFC 9457 problem+json (`Problem`).
+ * Every request that changes state (POST, PUT, PATCH, DELETE) must carry the header
+ * `X-CSRF-Token` equal to the value of the `facteur_csrf` cookie (double-submit); the server
+ * sets that cookie on every response that lacks it, including `GET /api/portal`.
+ *
+ * Routes
+ * - GET    /api/portal    → PortalInfo (public): institution name, logo, announcements.
+ * - GET    /api/session   → SessionInfo, or 401 problem `auth.required`.
+ * - POST   /api/session   SignInRequest → SessionInfo; 401 `auth.invalid`; 423 `auth.locked`
+ *                         (with `lockedUntil`); 403 `auth.disabled`; 429 `auth.throttled`
+ *                         (with `retryAfterSeconds`); 400 `request.invalid`.
+ * - DELETE /api/session   → 204 (signs out; the cookie is cleared).
+ * - POST   /api/password  ChangePasswordRequest → SessionInfo (mustChangePassword false);
+ *                         400 `password.policy` (with `violations`); 403 `password.current_wrong`.
+ * While `mustChangePassword` is true every other authenticated route answers 403
+ * `auth.password_change_required`.
+ */
+
+export const CSRF_COOKIE = 'facteur_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export type Locale = 'fr' | 'en';
+
+export interface PortalInfo {
+  institutionName: string;
+  /** URL of the logo image (same origin), or null to show the name only. */
+  logoUrl: string | null;
+  /** Support / help page for users. */
+  helpUrl: string | null;
+  domain: string;
+  announcements: Announcement[];
+}
+
+export interface Announcement {
+  id: string;
+  /** `info` for news, `maintenance` for planned interruptions. */
+  kind: 'info' | 'maintenance';
+  title: string;
+  body: string;
+}
+
+export interface SignInRequest {
+  /** Academic identifier (`sdupont`) or full address (`sylvie.dupont@ac-exemple.fr`). */
+  login: string;
+  password: string;
+}
+
+export interface AccountInfo {
+  id: string;
+  identifier: string;
+  address: string;
+  firstName: string;
+  lastName: string;
+  role: 'user' | 'admin';
+  /** Needed by the client to explain the password policy (names must not appear). */
+  birthDateKnown: boolean;
+}
+
+export interface SessionInfo {
+  account: AccountInfo;
+  mustChangePassword: boolean;
+  /** Milliseconds of inactivity after which the server ends the session. */
+  idleTimeoutMs: number;
+}
+
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** Machine-readable reasons a password is refused; the UI renders them in French or English. */
+export type PasswordViolation =
+  | 'too_short'
+  | 'no_lowercase'
+  | 'no_uppercase'
+  | 'no_digit'
+  | 'no_symbol'
+  | 'contains_name'
+  | 'contains_birth_date'
+  | 'too_weak'
+  | 'same_as_current';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** Stable dot-named code the client switches on, e.g. `auth.locked`. */
+  code: string;
+  lockedUntil?: string;
+  retryAfterSeconds?: number;
+  violations?: PasswordViolation[];
+}

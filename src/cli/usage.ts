@@ -1,0 +1,70 @@
+/**
+ * Usage errors: bad arguments are answered with one line (what is wrong, then the usage of the
+ * command) and exit code 2, never a stack trace.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+export const USAGE = {
+  serve: 'facteur serve',
+  domainAdd: 'facteur domain add DOMAIN [--json]',
+  domainList: 'facteur domain list [--json]',
+  userAdd:
+    'facteur user add --first F --last L --domain D [--profile P] [--password X | --numen N] [--birth-date YYYY-MM-DD] [--recovery-email E] [--establishment UAI] [--end-date YYYY-MM-DD] [--admin] [--json]',
+  userList: 'facteur user list [--status active|disabled] [--limit N] [--offset N] [--json]',
+  userShow: 'facteur user show IDENTIFIER|ADDRESS [--json]',
+  userDisable: 'facteur user disable IDENTIFIER|ADDRESS [--json]',
+  userEnable: 'facteur user enable IDENTIFIER|ADDRESS [--json]',
+  userUnlock: 'facteur user unlock IDENTIFIER|ADDRESS [--json]',
+} as const;
+
+export const GENERAL_USAGE = [
+  'usage: facteur <command> [options]',
+  '',
+  'commands:',
+  ...Object.values(USAGE).map((u) => `  ${u}`),
+  '',
+  'Configuration comes from FACTEUR_* environment variables (docs/configuration.md).',
+].join('\n');
+
+/** parseArgs with its TypeErrors turned into UsageError. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  usage: string,
+  positionals: { min: number; max: number },
+) {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+  >;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments', usage);
+  }
+  if (parsed.positionals.length < positionals.min) throw new UsageError('missing argument', usage);
+  if (parsed.positionals.length > positionals.max) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[positionals.max]}"`, usage);
+  }
+  return parsed;
+}
+
+export function requireOption(value: string | undefined, name: string, usage: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`missing --${name}`, usage);
+  return value;
+}
+
+export function parseCount(value: string | undefined, name: string, fallback: number, usage: string): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`--${name} expects a whole number, got "${value}"`, usage);
+  return Number(value);
+}

@@ -1,0 +1,32 @@
+/**
+ * What every core operation receives: the database, the outside world and the policy knobs.
+ * Built once by the composition root (src/app); tests build their own with cheap hashing and a
+ * manual clock.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import type { PasswordHasher } from '../platform/crypto/index.js';
+import type { Logger } from '../platform/log/index.js';
+import type { Database } from '../store/sql/index.js';
+
+export interface AuthPolicy {
+  lockoutAttempts: number;
+  lockoutMs: number;
+  clientThrottleFailures: number;
+  clientThrottleWindowMs: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+}
+
+export interface CoreContext {
+  db: Kysely<Database>;
+  clock: Clock;
+  hasher: PasswordHasher;
+  /** Key of the keyed hashes (NUMEN, birth date); 32 bytes or more. */
+  secretKey: Buffer;
+  log: Logger;
+  auth: AuthPolicy;
+}
+
+/** Who performs an administrative action, for the audit log: an account id, `cli` or `system`. */
+export type Actor = string;

@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.httpPort).toBe(8080);
+    expect(config.smtpPort).toBe(2525);
+    expect(config.submissionPort).toBe(5870);
+    expect(config.submissionsPort).toBe(4650);
+    expect(config.imapPort).toBe(1430);
+    expect(config.imapsPort).toBe(9930);
+    expect(config.managesievePort).toBe(4190);
+    expect(config.dataDir).toBe('./data');
+    expect(config.lockoutAttempts).toBe(5);
+    expect(config.lockoutMinutes).toBe(30);
+    expect(config.trustProxy).toBe(false);
+    expect(config.adminPassword).toBeUndefined();
+  });
+
+  it('reads and converts environment values', () => {
+    const config = loadConfig({
+      FACTEUR_HTTP_PORT: '9090',
+      FACTEUR_DOMAIN: 'AC-Test.fr',
+      FACTEUR_TRUST_PROXY: 'yes',
+    });
+    expect(config.httpPort).toBe(9090);
+    expect(config.domain).toBe('ac-test.fr');
+    expect(config.trustProxy).toBe(true);
+  });
+
+  it.each([
+    [
+      { FACTEUR_HTTP_PORT: 'abc' },
+      'configuration error: FACTEUR_HTTP_PORT: expected an integer from 0 to 65535, got "abc"',
+    ],
+    [
+      { FACTEUR_IMAP_PORT: '70000' },
+      'configuration error: FACTEUR_IMAP_PORT: expected an integer from 0 to 65535, got "70000"',
+    ],
+    [
+      { FACTEUR_DOMAIN: 'not a domain' },
+      'configuration error: FACTEUR_DOMAIN: expected a domain name such as ac-exemple.fr, got "not a domain"',
+    ],
+    [
+      { FACTEUR_RELAY: 'http://x' },
+      'configuration error: FACTEUR_RELAY: expected smtp://host:port or smtps://host:port, got "http://x"',
+    ],
+    [
+      { FACTEUR_LOCKOUT_ATTEMPTS: '0' },
+      'configuration error: FACTEUR_LOCKOUT_ATTEMPTS: expected an integer from 1 to 100, got "0"',
+    ],
+  ])('refuses %o with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('never echoes a secret value', () => {
+    try {
+      loadConfig({ FACTEUR_SECRET_KEY: 'hunter2-not-hex' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        'configuration error: FACTEUR_SECRET_KEY: expected at least 64 hexadecimal characters (32 bytes)',
+      );
+    }
+  });
+
+  it('reads a JSON file, the environment taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facteur-config-'));
+    const file = join(dir, 'facteur.json');
+    writeFileSync(file, JSON.stringify({ httpPort: 8181, smtpPort: 2626 }));
+    const config = loadConfig({ FACTEUR_CONFIG: file, FACTEUR_SMTP_PORT: '2727' });
+    expect(config.httpPort).toBe(8181);
+    expect(config.smtpPort).toBe(2727);
+    expect(config.configFile).toBe(file);
+  });
+
+  it('names the file and key of a bad file value, and refuses unknown keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facteur-config-'));
+    const file = join(dir, 'facteur.json');
+    writeFileSync(file, JSON.stringify({ httpPort: 'x' }));
+    expect(() => loadConfig({ FACTEUR_CONFIG: file })).toThrow(`${file}: "httpPort": expected an integer`);
+    writeFileSync(file, JSON.stringify({ htpPort: 1 }));
+    expect(() => loadConfig({ FACTEUR_CONFIG: file })).toThrow(`${file}: unknown key "htpPort"`);
+    writeFileSync(file, '{');
+    expect(() => loadConfig({ FACTEUR_CONFIG: file })).toThrow(`${file}: not valid JSON`);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * Every configuration key, in one table: its environment variable, type, default and meaning.
+ * `docs/configuration.md` is generated from this table (`npm run docs:config`), so the two never drift.
+ *
+ * Implementation notes
+ * - A key is read from the environment first, then from the optional JSON file named by
+ *   FACTEUR_CONFIG, then takes its default. Values are validated, never coerced silently: a bad
+ *   value stops the start with one line naming the key (see load.ts).
+ * - Port 0 is allowed and means "any free port" (tests use it); the bound port is logged.
+ */
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected an integer from 0 to 65535' })
+  .int('expected an integer from 0 to 65535')
+  .min(0, 'expected an integer from 0 to 65535')
+  .max(65535, 'expected an integer from 0 to 65535');
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: `expected an integer from 1 to ${max}` })
+    .int(`expected an integer from 1 to ${max}`)
+    .min(1, `expected an integer from 1 to ${max}`)
+    .max(max, `expected an integer from 1 to ${max}`);
+
+const boolean = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], {
+    error: 'expected true or false',
+  })
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    'expected a domain name such as ac-exemple.fr',
+  );
+
+const optionalText = z.string().trim().min(1).optional();
+
+const smtpUrl = z
+  .string()
+  .regex(/^smtps?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, 'expected smtp://host:port or smtps://host:port')
+  .optional();
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'expected a postgres://user@host:port/database URL')
+  .optional();
+
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64,}$/, 'expected at least 64 hexadecimal characters (32 bytes)')
+  .optional();
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+  error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+});
+
+export interface ConfigKey {
+  env: string;
+  schema: z.ZodType;
+  default?: unknown;
+  description: string;
+  /** Secret values are never printed, not even in error messages. */
+  secret?: boolean;
+}
+
+export const CONFIG_KEYS = {
+  dataDir: {
+    env: 'FACTEUR_DATA_DIR',
+    schema: z.string().min(1),
+    default: './data',
+    description: 'Data directory: SQLite database, message blobs, TLS certificate, secret key.',
+  },
+  domain: {
+    env: 'FACTEUR_DOMAIN',
+    schema: domainName,
+    default: 'ac-exemple.fr',
+    description: 'Mail domain created at first start, with its administrator `admin@DOMAIN`.',
+  },
+  adminPassword: {
+    env: 'FACTEUR_ADMIN_PASSWORD',
+    schema: optionalText,
+    description:
+      'One-time password of the first administrator; printed at random when unset. Changed at first sign-in.',
+    secret: true,
+  },
+  institutionName: {
+    env: 'FACTEUR_INSTITUTION_NAME',
+    schema: z.string().trim().min(1).max(120),
+    default: "Académie d'exemple",
+    description: 'Institution name shown on every page.',
+  },
+  institutionLogoUrl: {
+    env: 'FACTEUR_INSTITUTION_LOGO_URL',
+    schema: optionalText,
+    description: 'URL (same origin, or data:) of the institution logo.',
+  },
+  helpUrl: {
+    env: 'FACTEUR_HELP_URL',
+    schema: optionalText,
+    description: 'Help / support page linked from the portal.',
+  },
+  listenHost: {
+    env: 'FACTEUR_LISTEN_HOST',
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+    description: 'Address every listener binds to.',
+  },
+  httpPort: {
+    env: 'FACTEUR_HTTP_PORT',
+    schema: port,
+    default: 8080,
+    description: 'HTTP: web client, web API, autoconfig.',
+  },
+  smtpPort: { env: 'FACTEUR_SMTP_PORT', schema: port, default: 2525, description: 'SMTP MX (inbound mail).' },
+  submissionPort: {
+    env: 'FACTEUR_SUBMISSION_PORT',
+    schema: port,
+    default: 5870,
+    description: 'SMTP submission with STARTTLS.',
+  },
+  submissionsPort: {
+    env: 'FACTEUR_SUBMISSIONS_PORT',
+    schema: port,
+    default: 4650,
+    description: 'SMTP submission over implicit TLS.',
+  },
+  imapPort: { env: 'FACTEUR_IMAP_PORT', schema: port, default: 1430, description: 'IMAP with STARTTLS.' },
+  imapsPort: {
+    env: 'FACTEUR_IMAPS_PORT',
+    schema: port,
+    default: 9930,
+    description: 'IMAP over implicit TLS.',
+  },
+  managesievePort: {
+    env: 'FACTEUR_MANAGESIEVE_PORT',
+    schema: port,
+    default: 4190,
+    description: 'ManageSieve.',
+  },
+  relay: {
+    env: 'FACTEUR_RELAY',
+    schema: smtpUrl,
+    description: 'Smarthost for all outbound mail (smtp://host:port).',
+  },
+  databaseUrl: {
+    env: 'FACTEUR_DATABASE_URL',
+    schema: postgresUrl,
+    description: 'PostgreSQL URL for scale-out; when unset, SQLite in the data directory.',
+  },
+  databaseSchema: {
+    env: 'FACTEUR_DATABASE_SCHEMA',
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
+      .optional(),
+    description: 'PostgreSQL schema to use (created if missing); default: the search_path of the role.',
+  },
+  secretKey: {
+    env: 'FACTEUR_SECRET_KEY',
+    schema: hexKey,
+    description:
+      'Key for keyed hashes (NUMEN, birth date). Every node of a cluster needs the same; when unset, generated once into DATA_DIR/secret.key.',
+    secret: true,
+  },
+  lockoutAttempts: {
+    env: 'FACTEUR_LOCKOUT_ATTEMPTS',
+    schema: positiveInt(100),
+    default: 5,
+    description: 'Consecutive failed sign-ins that suspend an account.',
+  },
+  lockoutMinutes: {
+    env: 'FACTEUR_LOCKOUT_MINUTES',
+    schema: positiveInt(10_080),
+    default: 30,
+    description: 'How long a suspended account stays locked.',
+  },
+  clientThrottleFailures: {
+    env: 'FACTEUR_CLIENT_THROTTLE_FAILURES',
+    schema: positiveInt(100_000),
+    default: 30,
+    description:
+      'Failed sign-ins one client address may make per window before it is slowed down (protects against locking everyone out).',
+  },
+  clientThrottleMinutes: {
+    env: 'FACTEUR_CLIENT_THROTTLE_MINUTES',
+    schema: positiveInt(1_440),
+    default: 15,
+    description: 'Window of the per-client sign-in throttle.',
+  },
+  sessionIdleMinutes: {
+    env: 'FACTEUR_SESSION_IDLE_MINUTES',
+    schema: positiveInt(10_080),
+    default: 30,
+    description: 'A web session ends after this much inactivity.',
+  },
+  sessionMaxHours: {
+    env: 'FACTEUR_SESSION_MAX_HOURS',
+    schema: positiveInt(8_760),
+    default: 12,
+    description: 'A web session ends this long after sign-in, active or not.',
+  },
+  argon2MemoryKib: {
+    env: 'FACTEUR_ARGON2_MEMORY_KIB',
+    schema: positiveInt(4_194_304),
+    default: 19_456,
+    description: 'argon2id memory cost (KiB) for new password hashes (OWASP minimum: 19456).',
+  },
+  argon2TimeCost: {
+    env: 'FACTEUR_ARGON2_TIME_COST',
+    schema: positiveInt(100),
+    default: 2,
+    description: 'argon2id iterations for new password hashes.',
+  },
+  trustProxy: {
+    env: 'FACTEUR_TRUST_PROXY',
+    schema: boolean,
+    default: false,
+    description: 'Trust X-Forwarded-For/-Proto from a reverse proxy (client address, Secure cookies).',
+  },
+  logLevel: { env: 'FACTEUR_LOG_LEVEL', schema: logLevel, default: 'info', description: 'Log level.' },
+} satisfies Record<string, ConfigKey>;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+type ValueOf<K extends ConfigKeyName> = z.output<(typeof CONFIG_KEYS)[K]['schema']>;
+
+export type Config = { [K in ConfigKeyName]: ValueOf<K> } & {
+  /** Path of the JSON file the configuration was read from, if any. */
+  configFile: string | null;
+};

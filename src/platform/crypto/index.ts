@@ -1,0 +1,7 @@
+export {
+  type Argon2Cost,
+  createPasswordHasher,
+  generateProvisionalPassword,
+  type PasswordHasher,
+} from './passwords.js';
+export { constantTimeEqual, type KeyedHashPurpose, keyedHash, randomToken, sha256Hex } from './tokens.js';

@@ -1,0 +1,1 @@
+export { fsyncDirectory, writeFileDurably } from './durable-write.js';

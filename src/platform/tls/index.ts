@@ -1,0 +1,1 @@
+export { ensureCertificate, type TlsMaterial } from './self-signed.js';

@@ -1,0 +1,2 @@
+export type { PortalSettings } from './routes/portal.js';
+export { createHttpServer, type HttpServerOptions, MAX_API_BODY_BYTES } from './server.js';

@@ -1,0 +1,108 @@
+/**
+ * The HTTP host: security headers, cookies, CSRF, problem+json, the web API and the web client.
+ *
+ * Implementation notes
+ * - Content-Security-Policy is strict (no inline script or style, no third party): the web client is
+ *   built to run under it, and any HTML mail we render later is sandboxed on top of it.
+ * - Requests are logged by pino with the redaction of platform/log: cookies, authorization and
+ *   bodies never reach the logs.
+ * - Unknown GET paths outside /api serve the web client (it routes on the client side); unknown
+ *   /api paths answer a 404 problem.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ClientThrottle } from '../../core/auth/index.js';
+import type { CoreContext } from '../../core/context.js';
+import type { Logger } from '../../platform/log/index.js';
+import { registerCsrf } from './csrf.js';
+import { errorToProblem, problem, sendProblem } from './problems.js';
+import { registerPasswordRoutes } from './routes/password.js';
+import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
+import { registerSessionRoutes } from './routes/session.js';
+
+/** API bodies are small JSON documents; attachments will have their own upload route and limit. */
+export const MAX_API_BODY_BYTES = 64 * 1024;
+
+export interface HttpServerOptions {
+  ctx: CoreContext;
+  throttle: ClientThrottle;
+  portal: PortalSettings;
+  log: Logger;
+  trustProxy: boolean;
+  /** Directory of the built web client (index.html); when missing, only the API is served. */
+  webRoot: string;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generic type.
+    loggerInstance: options.log.child({ proto: 'http' }) as FastifyBaseLogger,
+    trustProxy: options.trustProxy,
+    bodyLimit: MAX_API_BODY_BYTES,
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  await app.register(fastifyCookie);
+  registerCsrf(app);
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, errorToProblem(error, request)));
+
+  registerPortalRoutes(app, options.ctx, options.portal);
+  registerSessionRoutes(app, options.ctx, options.throttle);
+  registerPasswordRoutes(app, options.ctx);
+
+  const hasWeb = existsSync(join(options.webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      wildcard: false,
+      index: ['index.html'],
+      // Hashed asset names are immutable; index.html must always be revalidated.
+      setHeaders(res, path) {
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendProblem(
+      reply,
+      problem(404, 'route.not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+    );
+  });
+  return app;
+}

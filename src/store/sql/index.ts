@@ -1,0 +1,70 @@
+/**
+ * Public surface of the SQL store: opening the database, recognising constraint errors, one repository
+ * per aggregate, and the row types. Core imports from here, never from the individual files.
+ */
+
+export {
+  clearFailedSignIns,
+  type FailedSignInOptions,
+  findAccountByAddress,
+  findAccountById,
+  findAccountByIdentifier,
+  insertAccount,
+  type ListAccountsOptions,
+  listAccounts,
+  listAddressesStartingWith,
+  listIdentifiersStartingWith,
+  recordFailedSignIn,
+  updateAccount,
+} from './accounts.js';
+export { deleteAlias, insertAlias, listAliases, type NewAlias } from './aliases.js';
+export {
+  type AuditRecord,
+  appendAudit,
+  type ListAuditOptions,
+  listAudit,
+  type NewAuditEntry,
+} from './audit-log.js';
+export type { SqlDialect } from './dialect.js';
+export { findDomainById, findDomainByName, insertDomain, listDomains, type NewDomain } from './domains.js';
+export {
+  isForeignKeyViolation,
+  isUniqueViolation,
+  RowNotFoundError,
+  UniqueViolationError,
+} from './errors.js';
+export {
+  findEstablishmentById,
+  findEstablishmentByUai,
+  insertEstablishment,
+  listEstablishments,
+  type NewEstablishment,
+} from './establishments.js';
+export { listMigrations, type MigrateOptions, migrateToLatest } from './migrate.js';
+export { type OpenDatabaseOptions, openDatabase, type SqlStore } from './open-database.js';
+export {
+  findDefaultOrganisation,
+  findOrganisationById,
+  insertOrganisation,
+  type NewOrganisation,
+} from './organisations.js';
+export { MAX_PAGE_SIZE } from './pagination.js';
+export {
+  findProfileById,
+  findProfileByName,
+  insertProfile,
+  listProfiles,
+  type NewProfile,
+} from './profiles.js';
+export type * from './schema.js';
+export {
+  deleteAccountSessions,
+  deleteExpiredSessions,
+  deleteSession,
+  findSession,
+  insertSession,
+  listAccountSessions,
+  type NewSession,
+  type SessionTouch,
+  touchSession,
+} from './sessions.js';

@@ -1,0 +1,123 @@
+/**
+ * Boots a real Facteur server in-process on ephemeral ports, over a fresh temporary data directory
+ * (SQLite) or a fresh PostgreSQL schema, and gives tests an HTTP client that keeps cookies and
+ * sends the CSRF header like the web client does, plus the CLI on the same data.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { CSRF_COOKIE, CSRF_HEADER } from '../../common/api.js';
+import { type RunningServer, startServer } from '../../src/app/index.js';
+import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/platform/config/index.js';
+import { createLogger } from '../../src/platform/log/index.js';
+
+export const TEST_ADMIN_PASSWORD = 'Provisoire-Admin-2026!';
+export const PG_URL = process.env.FACTEUR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestServer {
+  baseUrl: string;
+  env: Record<string, string>;
+  server: RunningServer;
+  logs: string[];
+  cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  client(): HttpClient;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: { backend?: 'sqlite' | 'postgres'; env?: Record<string, string>; webRoot?: string } = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'facteur-test-'));
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const env: Record<string, string> = {
+    FACTEUR_DATA_DIR: dataDir,
+    FACTEUR_DOMAIN: 'ac-test.fr',
+    FACTEUR_LISTEN_HOST: '127.0.0.1',
+    FACTEUR_HTTP_PORT: '0',
+    FACTEUR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // Cheap hashing keeps the suite fast; the cost itself is measured by bench/sign-in.ts.
+    FACTEUR_ARGON2_MEMORY_KIB: '1024',
+    FACTEUR_ARGON2_TIME_COST: '1',
+    ...(options.backend === 'postgres'
+      ? { FACTEUR_DATABASE_URL: PG_URL, FACTEUR_DATABASE_SCHEMA: schema }
+      : {}),
+    ...options.env,
+  };
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig(env);
+  const server = await startServer(config, createLogger({ level: 'debug', destination }), {
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
+  const baseUrl = `http://127.0.0.1:${server.httpPort}`;
+  return {
+    baseUrl,
+    env,
+    server,
+    logs,
+    async cli(...args) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env });
+      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    },
+    client: () => new HttpClient(baseUrl),
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (options.backend === 'postgres') {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+/** A cookie-keeping JSON client that behaves like the web client (CSRF double-submit). */
+export class HttpClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    if (method !== 'GET' && !this.cookies.has(CSRF_COOKIE)) await this.request('GET', '/api/portal');
+    const csrf = this.cookies.get(CSRF_COOKIE);
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(csrf && method !== 'GET' ? { [CSRF_HEADER]: csrf } : {}),
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const [name = '', value = ''] = pair.split('=');
+      const cleared = value === '' || attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      if (cleared) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value.trim());
+    }
+    const text = await response.text();
+    const json =
+      text.length > 0 && response.headers.get('content-type')?.includes('json')
+        ? JSON.parse(text)
+        : undefined;
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  signIn(login: string, password: string) {
+    return this.request('POST', '/api/session', { login, password });
+  }
+}

@@ -1,0 +1,20 @@
+import type {
+  ChangePasswordRequest,
+  PortalInfo,
+  SessionInfo,
+  SignInRequest,
+} from '../../../common/api.js';
+import { type ApiClient, createApiClient } from './client';
+
+/** The web API routes of common/api.ts as typed calls. */
+export function createFacteurApi(client: ApiClient = createApiClient()) {
+  return {
+    getPortal: () => client.get<PortalInfo>('/api/portal'),
+    getSession: () => client.get<SessionInfo>('/api/session'),
+    signIn: (request: SignInRequest) => client.post<SessionInfo>('/api/session', request),
+    signOut: () => client.delete('/api/session'),
+    changePassword: (request: ChangePasswordRequest) => client.post<SessionInfo>('/api/password', request),
+  };
+}
+
+export type FacteurApi = ReturnType<typeof createFacteurApi>;

@@ -1,0 +1,50 @@
+import type { Locale, Problem } from '../../../common/api.js';
+import { CLIENT_PROBLEM_CODES } from '../api/client';
+import { intlLocale, type MessageId, type Translate } from './translate';
+
+/** Problem codes the web API documents (common/api.ts), each with a catalogue entry `problem.<code>`. */
+export const KNOWN_PROBLEM_CODES = [
+  'auth.invalid',
+  'auth.locked',
+  'auth.disabled',
+  'auth.throttled',
+  'auth.required',
+  'auth.password_change_required',
+  'request.invalid',
+  'password.policy',
+  'password.current_wrong',
+] as const;
+
+/**
+ * The sentence shown to the user for a problem. Server titles are never shown (they are English and
+ * written for developers); unknown codes get a generic message carrying the code for the helpdesk.
+ */
+export function describeProblem(problem: Problem, t: Translate, locale: Locale): string {
+  switch (problem.code) {
+    case 'auth.locked': {
+      const until = problem.lockedUntil ? new Date(problem.lockedUntil) : undefined;
+      if (!until || Number.isNaN(until.getTime())) return t('problem.auth.locked.noDate');
+      const formatted = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'full', timeStyle: 'short' }).format(until);
+      return t('problem.auth.locked', { until: formatted });
+    }
+    case 'auth.throttled': {
+      const raw = problem.retryAfterSeconds;
+      const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
+      return seconds === 1 ? t('problem.auth.throttled.one') : t('problem.auth.throttled.other', { seconds });
+    }
+    case 'auth.invalid':
+    case 'auth.disabled':
+    case 'auth.required':
+    case 'auth.password_change_required':
+    case 'request.invalid':
+    case 'password.policy':
+    case 'password.current_wrong':
+    case CLIENT_PROBLEM_CODES.network:
+    case CLIENT_PROBLEM_CODES.timeout:
+    case CLIENT_PROBLEM_CODES.server:
+      return t(`problem.${problem.code}` as MessageId);
+    default:
+      if (problem.status >= 500) return t('problem.client.server');
+      return t('problem.client.unexpected', { code: problem.code || String(problem.status) });
+  }
+}
