@@ -8,7 +8,9 @@
  * - Single instance: when the final file already exists the temporary copy is discarded. Two concurrent
  *   puts of the same bytes may both rename; rename is atomic and both files hold identical bytes.
  * - Readers never see partial content: a file appears under its id only by rename, after fsync.
- * - A failed put (source stream error, disk full) removes its temporary file.
+ * - A failed put (source stream error, disk full) removes its temporary file. A crash mid-put can still
+ *   leave one in `root/tmp/`: never referenced, safe to delete when older than any running put.
+ *   TODO(store): sweep stale temporary files at start.
  * - Ids are validated before any path is built: nothing outside `root` can be named.
  * - The two-level fan-out (65,536 directories) keeps directories small with tens of millions of blobs.
  * - No module-level state: each store holds only its root.

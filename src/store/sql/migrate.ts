@@ -42,7 +42,9 @@ export interface MigrateOptions {
  * @returns the names of the migrations applied by this call (empty when already up to date).
  * @throws the first failing migration's error; nothing of the failing run is kept.
  */
-export async function migrateToLatest(db: Kysely<unknown>, options: MigrateOptions): Promise<string[]> {
+export async function migrateToLatest<DB>(database: Kysely<DB>, options: MigrateOptions): Promise<string[]> {
+  // Migrations address tables that may not exist yet: they work on an untyped view of the database.
+  const db = database as unknown as Kysely<unknown>;
   if (options.dialect === 'postgres') return runMigrator(db, options);
   return db.connection().execute(async (connection) => {
     await beginImmediate(connection);

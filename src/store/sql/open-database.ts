@@ -57,7 +57,7 @@ export interface SqlStore {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<SqlStore> {
   const store = options.kind === 'sqlite' ? openSqlite(options.file) : await openPostgres(options);
   try {
-    await migrateToLatest(store.db as Kysely<unknown>, {
+    await migrateToLatest(store.db, {
       dialect: store.dialect,
       ...(options.kind === 'postgres' && options.schema !== undefined ? { schema: options.schema } : {}),
     });

@@ -47,6 +47,9 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [submitError, setSubmitError] = useState<SubmitError | null>(null);
   const [pending, setPending] = useState(false);
+  const [serverRejection, setServerRejection] = useState<{ password: string; violations: PasswordViolation[] } | null>(
+    null,
+  );
   const attempts = useRef(0);
   useDocumentTitle([t('title.changePassword'), t('app.serviceName'), portal?.institutionName]);
 
@@ -63,7 +66,12 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
   // zxcvbn takes a few milliseconds per call: evaluate a deferred copy so typing never stutters.
   const deferredNext = useDeferredValue(next);
   const evaluation = useMemo(() => evaluatePassword(deferredNext, context), [deferredNext, context]);
-  const checklistInput = { password: deferredNext, currentPassword: current, birthDateKnown: account.birthDateKnown };
+  const checklistInput = {
+    password: deferredNext,
+    currentPassword: current,
+    birthDateKnown: account.birthDateKnown,
+    serverViolations: serverRejection?.password === deferredNext ? serverRejection.violations : undefined,
+  };
   const rules = buildChecklist(evaluation, checklistInput);
   const announcement = useDebouncedAnnouncement(deferredNext, rules, evaluation.score, t);
 
@@ -78,8 +86,12 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
     const errors: FieldErrors = {};
     const extra: string[] = [];
     if (current === '') errors.current = t('changePassword.required.current');
-    const violations = clientViolations(evaluatePassword(next, context), { ...checklistInput, password: next });
-    if (violations.length > 0) errors.next = t('changePassword.violationsIntro');
+    const violations = clientViolations(evaluatePassword(next, context), {
+      ...checklistInput,
+      password: next,
+      serverViolations: serverRejection?.password === next ? serverRejection.violations : undefined,
+    });
+    if (violations.length > 0) errors.next = t('problem.password.policy');
     if (confirm === '') errors.confirm = t('changePassword.required.confirm');
     else if (confirm !== next) errors.confirm = t('changePassword.mismatch');
     for (const message of [errors.current, errors.confirm]) if (message) extra.push(message);
@@ -100,7 +112,8 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
         setCurrent('');
         setFieldErrors({ current: t('problem.password.current_wrong') });
       } else if (problem.code === 'password.policy') {
-        setFieldErrors({ next: t('changePassword.violationsIntro') });
+        setServerRejection({ password: next, violations: problem.violations ?? [] });
+        setFieldErrors({ next: t('problem.password.policy') });
       }
       setSubmitError({
         attempt: attempts.current,

@@ -13,6 +13,8 @@ export interface ChecklistInput {
   currentPassword: string;
   /** The server knows a birth date; the client never sees it, so that rule is checked on submit. */
   birthDateKnown: boolean;
+  /** Violations the server reported for exactly this password (it alone can check the birth date). */
+  serverViolations?: readonly PasswordViolation[];
 }
 
 /**
@@ -26,7 +28,7 @@ export function buildChecklist(evaluation: PasswordEvaluation, input: ChecklistI
   const rules: ChecklistRule[] = [];
   for (const id of PASSWORD_VIOLATIONS) {
     if (id === 'contains_birth_date') {
-      if (input.birthDateKnown) rules.push({ id, state: 'pending' });
+      if (input.birthDateKnown) rules.push({ id, state: failed.has(id) ? 'unmet' : 'pending' });
       continue;
     }
     if (id === 'same_as_current' && input.currentPassword === '') {
@@ -40,7 +42,7 @@ export function buildChecklist(evaluation: PasswordEvaluation, input: ChecklistI
 
 /** Violations known in the browser: the policy's plus `same_as_current`, in union order. */
 export function clientViolations(evaluation: PasswordEvaluation, input: ChecklistInput): PasswordViolation[] {
-  const found = new Set<PasswordViolation>(evaluation.violations);
+  const found = new Set<PasswordViolation>([...evaluation.violations, ...(input.serverViolations ?? [])]);
   if (input.password !== '' && input.password === input.currentPassword) found.add('same_as_current');
   return PASSWORD_VIOLATIONS.filter((v) => found.has(v));
 }

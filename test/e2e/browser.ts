@@ -1,0 +1,129 @@
+/**
+ * Browser and server plumbing for the end-to-end tests: Debian's Chromium driven by playwright-core,
+ * and the built `facteur` command run as a real process on a fresh data directory.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function assertBuilt(): void {
+  for (const path of ['dist/src/cli/main.js', 'dist/web/index.html']) {
+    if (!existsSync(join(ROOT, path)))
+      throw new Error(`${path} is missing: run npm run build before the e2e tests`);
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  dataDir: string;
+  /** What `facteur serve` printed on stderr (the administrator banner). */
+  banner: string;
+  env: Record<string, string>;
+  cli(...args: string[]): { code: number; stdout: string; stderr: string };
+  stop(): Promise<void>;
+}
+
+/** `facteur serve` as an operator runs it, on a free port and a fresh data directory. */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'facteur-e2e-'));
+  const fullEnv: Record<string, string> = {
+    FACTEUR_DATA_DIR: dataDir,
+    FACTEUR_DOMAIN: 'ac-test.fr',
+    FACTEUR_HTTP_PORT: '0',
+    FACTEUR_LISTEN_HOST: '127.0.0.1',
+    FACTEUR_INSTITUTION_NAME: 'Académie de Test',
+    FACTEUR_LOG_LEVEL: 'warn',
+    FACTEUR_ARGON2_MEMORY_KIB: '4096',
+    FACTEUR_ARGON2_TIME_COST: '1',
+    ...env,
+  };
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/facteur.js'), 'serve'], {
+    env: { ...process.env, ...fullEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let banner = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr?.on('data', (chunk) => {
+      banner += String(chunk);
+      const match = /ready on http:\/\/localhost:(\d+)/.exec(banner);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`facteur serve exited with ${code}: ${banner}`)));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
+    banner,
+    env: fullEnv,
+    cli(...args) {
+      // The real command, through npx and the package's bin, on the data directory the server uses.
+      const result = spawnSync('npx', ['--no-install', 'facteur', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, ...fullEnv },
+        encoding: 'utf8',
+      });
+      return { code: result.status ?? -1, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs axe-core in the page and returns its violations (id, impact, targets). */
+export async function axeViolations(page: Page) {
+  // Evaluated through the DevTools protocol: a <script> tag would be refused by our own CSP.
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const axe = (window as any).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
+}
+
+/** Collects console errors, so a test can assert that nothing broke the Content-Security-Policy. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,54 @@
+import type { PortalInfo, SessionInfo } from '../../../common/api.js';
+import { useT } from '../i18n/locale-context';
+import { Alert } from '../ui/Alert';
+import { Button } from '../ui/Button';
+import { PageHeading, useDocumentTitle } from '../ui/page';
+
+export interface HomePageProps {
+  session: SessionInfo;
+  portal: PortalInfo | null;
+  notice?: 'passwordChanged';
+  onSignOut: () => void;
+  focusHeading: boolean;
+}
+
+/** Signed-in landing page; the webmail will live here. Shows who is signed in and how to leave. */
+export function HomePage({ session, portal, notice, onSignOut, focusHeading }: HomePageProps) {
+  const t = useT();
+  const { account } = session;
+  const fullName = `${account.firstName} ${account.lastName}`.trim();
+  const institution = portal?.institutionName ?? t('app.defaultInstitution');
+  useDocumentTitle([t('title.home'), t('app.serviceName'), portal?.institutionName]);
+  return (
+    <section className="card card--wide" aria-labelledby="home-heading">
+      <PageHeading id="home-heading" focusOnMount={focusHeading}>
+        {t('home.heading', { name: fullName })}
+      </PageHeading>
+      {notice === 'passwordChanged' ? (
+        <Alert kind="success" role="status">
+          <p>{t('changePassword.success')}</p>
+        </Alert>
+      ) : null}
+      <p className="lead">{t('home.intro', { institution })}</p>
+      <h2>{t('home.account.heading')}</h2>
+      <dl className="account">
+        <div className="account__row">
+          <dt>{t('home.account.name')}</dt>
+          <dd>{fullName}</dd>
+        </div>
+        <div className="account__row">
+          <dt>{t('home.account.identifier')}</dt>
+          <dd className="account__code">{account.identifier}</dd>
+        </div>
+        <div className="account__row">
+          <dt>{t('home.account.address')}</dt>
+          <dd className="account__code">{account.address}</dd>
+        </div>
+      </dl>
+      <p className="muted">{t('home.comingSoon')}</p>
+      <Button variant="secondary" onClick={onSignOut}>
+        {t('shell.signOut')}
+      </Button>
+    </section>
+  );
+}
