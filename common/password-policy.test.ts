@@ -7,8 +7,8 @@ import {
   MAX_ESTIMATED_CODE_POINTS,
   MIN_PASSWORD_LENGTH,
   normalizeForComparison,
-  type PasswordContext,
   PASSWORD_VIOLATIONS,
+  type PasswordContext,
 } from './password-policy.js';
 
 const eloise: PasswordContext = {
@@ -64,7 +64,14 @@ describe('evaluatePassword', () => {
     expect(violationsOf('abcdefghijk1!')).toContain('no_uppercase');
     expect(violationsOf('Abcdefghijkl!')).toContain('no_digit');
     expect(violationsOf('Abcdefghijkl1')).toContain('no_symbol');
-    expect(violationsOf('')).toEqual(['too_short', 'no_lowercase', 'no_uppercase', 'no_digit', 'no_symbol', 'too_weak']);
+    expect(violationsOf('')).toEqual([
+      'too_short',
+      'no_lowercase',
+      'no_uppercase',
+      'no_digit',
+      'no_symbol',
+      'too_weak',
+    ]);
   });
 
   it('counts accented letters as letters, not symbols, whether composed or decomposed', () => {
@@ -92,27 +99,56 @@ describe('evaluatePassword', () => {
   it('refuses the identifier, with or without its homonym digit, and the address local part', () => {
     expect(violationsOf('Horloge#sdupont2-Rouge')).toContain('contains_name');
     expect(violationsOf('Horloge#SDupont-Rouge')).toContain('contains_name');
-    const ctx = { ...sylvie, firstName: 'Zo', lastName: 'Xu', identifier: 'zxu', address: 'zoe.marchal@ac-exemple.fr' };
+    const ctx = {
+      ...sylvie,
+      firstName: 'Zo',
+      lastName: 'Xu',
+      identifier: 'zxu',
+      address: 'zoe.marchal@ac-exemple.fr',
+    };
     expect(violationsOf('Horloge#Marchal-Rouge9', ctx)).toContain('contains_name');
   });
 
   it('ignores name parts shorter than three letters', () => {
-    const ctx: PasswordContext = { firstName: 'Li', lastName: 'Bo', identifier: 'lbo', address: 'li.bo@ac-exemple.fr' };
+    const ctx: PasswordContext = {
+      firstName: 'Li',
+      lastName: 'Bo',
+      identifier: 'lbo',
+      address: 'li.bo@ac-exemple.fr',
+    };
     expect(forbiddenNameParts(ctx)).toEqual(['libo', 'lbo']);
     expect(violationsOf('Police-Bocage-Ete-42!', ctx)).not.toContain('contains_name');
   });
 
   it('refuses apostrophes and dots as name separators', () => {
-    const ctx: PasswordContext = { firstName: 'Anne-Sophie', lastName: "D'Arcy", identifier: 'adarcy', address: 'anne-sophie.d-arcy@ac-exemple.fr' };
-    expect(forbiddenNameParts(ctx)).toEqual(expect.arrayContaining(['annesophie', 'anne', 'sophie', 'arcy', 'darcy']));
+    const ctx: PasswordContext = {
+      firstName: 'Anne-Sophie',
+      lastName: "D'Arcy",
+      identifier: 'adarcy',
+      address: 'anne-sophie.d-arcy@ac-exemple.fr',
+    };
+    expect(forbiddenNameParts(ctx)).toEqual(
+      expect.arrayContaining(['annesophie', 'anne', 'sophie', 'arcy', 'darcy']),
+    );
     expect(violationsOf('Cadran-Arcy-Solaire-42!', ctx)).toContain('contains_name');
   });
 
   it('refuses the birth date in every common form, and only when it is known', () => {
-    for (const form of ['23071984', '230784', '19840723', '1984-07-23', '23/07/1984', '23.07.1984', '23-07-84', '23/7/1984']) {
+    for (const form of [
+      '23071984',
+      '230784',
+      '19840723',
+      '1984-07-23',
+      '23/07/1984',
+      '23.07.1984',
+      '23-07-84',
+      '23/7/1984',
+    ]) {
       const password = `Horloge#${form}Rouge`;
       expect(violationsOf(password, eloise), form).toContain('contains_birth_date');
-      expect(violationsOf(password, { ...eloise, birthDate: undefined }), form).not.toContain('contains_birth_date');
+      expect(violationsOf(password, { ...eloise, birthDate: undefined }), form).not.toContain(
+        'contains_birth_date',
+      );
     }
     expect(violationsOf('Horloge#24071984Rouge', eloise)).not.toContain('contains_birth_date');
   });
@@ -139,18 +175,29 @@ describe('evaluatePassword', () => {
     expect(result.violations).toEqual([]);
     // Exactly at the cap and one past it estimate the same thing.
     const atCap = 'Ab1!'.repeat(MAX_ESTIMATED_CODE_POINTS / 4);
-    expect(evaluatePassword(`${atCap}Z`, sylvie).guessesLog10).toBe(evaluatePassword(atCap, sylvie).guessesLog10);
+    expect(evaluatePassword(`${atCap}Z`, sylvie).guessesLog10).toBe(
+      evaluatePassword(atCap, sylvie).guessesLog10,
+    );
   });
 
   it('never throws and returns a well-formed result for any string, including lone surrogates', () => {
     const anyString = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
-      fc.string({ unit: fc.constantFrom('\ud800', '\udfff', 'a', 'É', '1', '/', '-', '😀', '\u0301'), maxLength: 80 }),
+      fc.string({
+        unit: fc.constantFrom('\ud800', '\udfff', 'a', 'É', '1', '/', '-', '😀', '\u0301'),
+        maxLength: 80,
+      }),
       fc.string({ unit: 'grapheme', maxLength: 40 }),
     );
     fc.assert(
       fc.property(anyString, fc.string({ unit: 'binary', maxLength: 20 }), (password, name) => {
-        const result = evaluatePassword(password, { firstName: name, lastName: name, identifier: name, address: `${name}@x`, birthDate: '1984-07-23' });
+        const result = evaluatePassword(password, {
+          firstName: name,
+          lastName: name,
+          identifier: name,
+          address: `${name}@x`,
+          birthDate: '1984-07-23',
+        });
         expect([0, 1, 2, 3, 4]).toContain(result.score);
         expect(Number.isFinite(result.guessesLog10)).toBe(true);
         expect(new Set(result.violations).size).toBe(result.violations.length);
@@ -183,34 +230,48 @@ describe('candidateBirthDates', () => {
   });
 
   it('finds every date written in any supported form, wherever it sits (property)', () => {
-    const date = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true });
+    const date = fc.date({
+      min: new Date(Date.UTC(1900, 0, 1)),
+      max: new Date(Date.UTC(2099, 11, 31)),
+      noInvalidDate: true,
+    });
     const pad = (n: number) => String(n).padStart(2, '0');
     fc.assert(
-      fc.property(date, fc.nat(9), fc.constantFrom('-', '/', '.', ' ', '_'), fc.string(), fc.string(), (d, form, sep, before, after) => {
-        const y = d.getUTCFullYear();
-        const m = d.getUTCMonth() + 1;
-        const day = d.getUTCDate();
-        const iso = `${y}-${pad(m)}-${pad(day)}`;
-        const written = [
-          `${pad(day)}${pad(m)}${y}`,
-          `${pad(day)}${pad(m)}${String(y).slice(2)}`,
-          `${y}${pad(m)}${pad(day)}`,
-          `${y}${sep}${pad(m)}${sep}${pad(day)}`,
-          `${pad(day)}${sep}${pad(m)}${sep}${y}`,
-          `${day}${sep}${m}${sep}${y}`,
-          `${pad(day)}${sep}${pad(m)}${sep}${String(y).slice(2)}`,
-          `${y}${sep}${m}${sep}${day}`,
-          `${day}${sep}${pad(m)}${sep}${y}`,
-          `${pad(day)}${sep}${m}${sep}${String(y).slice(2)}`,
-        ][form] as string;
-        expect(candidateBirthDates(before + written + after)).toContain(iso);
-      }),
+      fc.property(
+        date,
+        fc.nat(9),
+        fc.constantFrom('-', '/', '.', ' ', '_'),
+        fc.string(),
+        fc.string(),
+        (d, form, sep, before, after) => {
+          const y = d.getUTCFullYear();
+          const m = d.getUTCMonth() + 1;
+          const day = d.getUTCDate();
+          const iso = `${y}-${pad(m)}-${pad(day)}`;
+          const written = [
+            `${pad(day)}${pad(m)}${y}`,
+            `${pad(day)}${pad(m)}${String(y).slice(2)}`,
+            `${y}${pad(m)}${pad(day)}`,
+            `${y}${sep}${pad(m)}${sep}${pad(day)}`,
+            `${pad(day)}${sep}${pad(m)}${sep}${y}`,
+            `${day}${sep}${m}${sep}${y}`,
+            `${pad(day)}${sep}${pad(m)}${sep}${String(y).slice(2)}`,
+            `${y}${sep}${m}${sep}${day}`,
+            `${day}${sep}${pad(m)}${sep}${y}`,
+            `${pad(day)}${sep}${m}${sep}${String(y).slice(2)}`,
+          ][form] as string;
+          expect(candidateBirthDates(before + written + after)).toContain(iso);
+        },
+      ),
       { seed: 20_251_125, numRuns: 300 },
     );
   });
 
   it('returns only valid, deduplicated dates between 1900 and 2099 for any input (property)', () => {
-    const digitsAndSeparators = fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '9', '/', '-', '.', ' ', 'a'), maxLength: 60 });
+    const digitsAndSeparators = fc.string({
+      unit: fc.constantFrom('0', '1', '2', '3', '9', '/', '-', '.', ' ', 'a'),
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(fc.oneof(digitsAndSeparators, fc.string({ unit: 'binary', maxLength: 60 })), (input) => {
         const dates = candidateBirthDates(input);

@@ -182,7 +182,7 @@ export function normalizeForComparison(value: string): string {
  * three letters, normalised. Digits are separators too (`sdupont2` → `sdupont`).
  */
 export function forbiddenNameParts(ctx: PasswordContext): string[] {
-  const localPart = ctx.address === undefined ? '' : ctx.address.split('@')[0] ?? '';
+  const localPart = ctx.address === undefined ? '' : (ctx.address.split('@')[0] ?? '');
   const sources = [ctx.firstName, ctx.lastName, ctx.identifier, localPart];
   const parts = new Set<string>();
   for (const source of sources) {

@@ -2,6 +2,7 @@
  * The web API over real HTTP, on both storage back ends: sign-in, lockout and unlock, throttling,
  * CSRF, forced password change, sign-out, and the problem+json shape of every refusal.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../../../test/helpers/database.js';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../../../test/helpers/facteur.js';
@@ -200,6 +201,41 @@ describe('per-client throttling', () => {
       expect(throttled.status).toBe(429);
       expect(throttled.json.code).toBe('auth.throttled');
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('hostile input', () => {
+  it('answers any JSON body or raw bytes on the API with a 4xx problem, never a 5xx', async () => {
+    const t = await startTestServer({ env: { FACTEUR_CLIENT_THROTTLE_FAILURES: '100000' } });
+    try {
+      const client = t.client();
+      await client.request('GET', '/api/portal');
+      const csrf = client.cookies.get('facteur_csrf') ?? '';
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('/api/session', '/api/password'),
+          fc.oneof(
+            fc.json(),
+            fc.string(),
+            fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b).toString('latin1')),
+          ),
+          fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+          async (path, body, contentType) => {
+            const response = await fetch(t.baseUrl + path, {
+              method: 'POST',
+              headers: { 'content-type': contentType, cookie: `facteur_csrf=${csrf}`, 'x-csrf-token': csrf },
+              body,
+            });
+            expect(response.status).toBeGreaterThanOrEqual(400);
+            expect(response.status).toBeLessThan(500);
+            expect(response.headers.get('content-type')).toContain('application/problem+json');
+          },
+        ),
+        { seed: 20261125, numRuns: 150 },
+      );
     } finally {
       await t.close();
     }

@@ -118,12 +118,16 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       try {
         parsed = await response.json();
       } catch (error) {
-        throw new ApiError(syntheticProblem(CLIENT_PROBLEM_CODES.server, response.status, `Invalid JSON: ${error}`));
+        throw new ApiError(
+          syntheticProblem(CLIENT_PROBLEM_CODES.server, response.status, `Invalid JSON: ${error}`),
+        );
       }
     }
     if (response.ok) {
       if (!isJson) {
-        throw new ApiError(syntheticProblem(CLIENT_PROBLEM_CODES.server, response.status, `Unexpected ${type}`));
+        throw new ApiError(
+          syntheticProblem(CLIENT_PROBLEM_CODES.server, response.status, `Unexpected ${type}`),
+        );
       }
       return parsed as T;
     }

@@ -1,9 +1,4 @@
-import type {
-  ChangePasswordRequest,
-  PortalInfo,
-  SessionInfo,
-  SignInRequest,
-} from '../../../common/api.js';
+import type { ChangePasswordRequest, PortalInfo, SessionInfo, SignInRequest } from '../../../common/api.js';
 import { type ApiClient, createApiClient } from './client';
 
 /** The web API routes of common/api.ts as typed calls. */

@@ -74,7 +74,8 @@ export function AuthGate({ api, portal, renderSignedIn }: AuthGateProps) {
       await api.signOut();
     } catch (caught) {
       // Signing out of an already-expired session is still signing out; anything else is reported.
-      if (!isApiError(caught) || caught.problem.status !== 401) console.error('session.sign_out_failed', caught);
+      if (!isApiError(caught) || caught.problem.status !== 401)
+        console.error('session.sign_out_failed', caught);
     }
     go({ kind: 'signedOut', notice: 'signedOut' });
   }, [api, go]);
@@ -115,13 +116,22 @@ export function AuthGate({ api, portal, renderSignedIn }: AuthGateProps) {
             focusHeading={focusHeading}
             onSignOut={signOut}
             onChanged={(session) =>
-              go(session.mustChangePassword ? stateForSession(session) : { kind: 'signedIn', session, notice: 'passwordChanged' })
+              go(
+                session.mustChangePassword
+                  ? stateForSession(session)
+                  : { kind: 'signedIn', session, notice: 'passwordChanged' },
+              )
             }
           />
         </Suspense>
       );
     case 'signedIn':
-      return renderSignedIn({ session: state.session, notice: state.notice, onSignOut: signOut, focusHeading });
+      return renderSignedIn({
+        session: state.session,
+        notice: state.notice,
+        onSignOut: signOut,
+        focusHeading,
+      });
   }
 }
 
@@ -135,7 +145,15 @@ function Loading() {
   );
 }
 
-function Unavailable({ message, institution, onRetry }: { message: string; institution?: string; onRetry: () => void }) {
+function Unavailable({
+  message,
+  institution,
+  onRetry,
+}: {
+  message: string;
+  institution?: string;
+  onRetry: () => void;
+}) {
   const t = useT();
   useDocumentTitle([t('title.error'), t('app.serviceName'), institution]);
   return (

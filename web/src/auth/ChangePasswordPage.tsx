@@ -1,6 +1,10 @@
 import { type FormEvent, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { PasswordViolation, PortalInfo, SessionInfo } from '../../../common/api.js';
-import { evaluatePassword, MIN_PASSWORD_LENGTH, type PasswordContext } from '../../../common/password-policy.js';
+import {
+  evaluatePassword,
+  MIN_PASSWORD_LENGTH,
+  type PasswordContext,
+} from '../../../common/password-policy.js';
 import { isApiError } from '../api/client';
 import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
@@ -8,8 +12,8 @@ import { describeProblem } from '../i18n/problem-message';
 import type { MessageId } from '../i18n/translate';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { PageHeading, useDocumentTitle } from '../ui/page';
 import { PasswordField } from '../ui/PasswordField';
+import { PageHeading, useDocumentTitle } from '../ui/page';
 import { StrengthMeter } from '../ui/StrengthMeter';
 import { buildChecklist, type ChecklistRule, clientViolations } from './password-checklist';
 
@@ -38,7 +42,14 @@ interface SubmitError {
   extra: string[];
 }
 
-export default function ChangePasswordPage({ api, portal, session, onChanged, onSignOut, focusHeading }: ChangePasswordPageProps) {
+export default function ChangePasswordPage({
+  api,
+  portal,
+  session,
+  onChanged,
+  onSignOut,
+  focusHeading,
+}: ChangePasswordPageProps) {
   const t = useT();
   const { locale } = useLocale();
   const [current, setCurrent] = useState('');
@@ -47,9 +58,10 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [submitError, setSubmitError] = useState<SubmitError | null>(null);
   const [pending, setPending] = useState(false);
-  const [serverRejection, setServerRejection] = useState<{ password: string; violations: PasswordViolation[] } | null>(
-    null,
-  );
+  const [serverRejection, setServerRejection] = useState<{
+    password: string;
+    violations: PasswordViolation[];
+  } | null>(null);
   const attempts = useRef(0);
   useDocumentTitle([t('title.changePassword'), t('app.serviceName'), portal?.institutionName]);
 
@@ -190,7 +202,12 @@ export default function ChangePasswordPage({ api, portal, session, onChanged, on
           </p>
           <ul className="rules__list" aria-labelledby="password-rules-title">
             {rules.map((rule) => (
-              <RuleItem key={rule.id} rule={rule} text={ruleText(rule.id)} stateText={t(`rule.state.${rule.state}`)} />
+              <RuleItem
+                key={rule.id}
+                rule={rule}
+                text={ruleText(rule.id)}
+                stateText={t(`rule.state.${rule.state}`)}
+              />
             ))}
           </ul>
         </div>
@@ -230,9 +247,15 @@ function RuleItem({ rule, text, stateText }: { rule: ChecklistRule; text: string
         {rule.state === 'met' ? (
           <path fill="currentColor" d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z" />
         ) : rule.state === 'pending' ? (
-          <path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 5v5.4l3.6 2.1-.8 1.3L11 13V7z" />
+          <path
+            fill="currentColor"
+            d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 5v5.4l3.6 2.1-.8 1.3L11 13V7z"
+          />
         ) : (
-          <path fill="currentColor" d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z" />
+          <path
+            fill="currentColor"
+            d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6z"
+          />
         )}
       </svg>
       <span>

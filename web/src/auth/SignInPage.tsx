@@ -1,13 +1,13 @@
 import { type FormEvent, useRef, useState } from 'react';
 import type { PortalInfo, SessionInfo } from '../../../common/api.js';
-import type { FacteurApi } from '../api/facteur-api';
 import { isApiError } from '../api/client';
+import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
 import { describeProblem } from '../i18n/problem-message';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { PageHeading, useDocumentTitle } from '../ui/page';
 import { PasswordField } from '../ui/PasswordField';
+import { PageHeading, useDocumentTitle } from '../ui/page';
 import { TextField } from '../ui/TextField';
 
 export interface SignInPageProps {
@@ -44,7 +44,10 @@ export function SignInPage({ api, portal, onSignedIn, notice, focusHeading }: Si
     if (password === '') errors.password = t('signIn.required.password');
     setFieldErrors(errors);
     if (errors.login || errors.password) {
-      setError({ message: [errors.login, errors.password].filter(Boolean).join(' '), attempt: attempts.current });
+      setError({
+        message: [errors.login, errors.password].filter(Boolean).join(' '),
+        attempt: attempts.current,
+      });
       return;
     }
     setPending(true);

@@ -1,5 +1,5 @@
 import type { PasswordViolation } from '../../../common/api.js';
-import { type PasswordEvaluation, PASSWORD_VIOLATIONS } from '../../../common/password-policy.js';
+import { PASSWORD_VIOLATIONS, type PasswordEvaluation } from '../../../common/password-policy.js';
 
 export type RuleState = 'met' | 'unmet' | 'pending';
 

@@ -134,8 +134,10 @@ export const en: Catalogue = {
     'Your account is temporarily locked after several failed attempts. Your institution’s helpdesk can unlock it.',
   'problem.auth.disabled': 'This account is disabled. Please contact your institution’s helpdesk.',
   'problem.auth.throttled.one': 'Too many sign-in attempts. Please wait 1 second before trying again.',
-  'problem.auth.throttled.other': 'Too many sign-in attempts. Please wait {seconds} seconds before trying again.',
+  'problem.auth.throttled.other':
+    'Too many sign-in attempts. Please wait {seconds} seconds before trying again.',
   'problem.auth.required': 'Your session has expired. Please sign in again.',
+  'problem.csrf.invalid': 'This page has expired. Reload it and try again.',
   'problem.auth.password_change_required': 'You must change your password before you continue.',
   'problem.request.invalid': 'The request is incomplete or invalid. Check the fields and try again.',
   'problem.password.policy': 'The new password does not follow the rules.',

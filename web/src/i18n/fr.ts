@@ -118,7 +118,8 @@ export const fr = {
   'suggestion.make_longer': 'Allongez-le : ajoutez un mot ou quelques caractères.',
   'suggestion.add_more_words': 'Utilisez plusieurs mots peu courants plutôt qu’une expression connue.',
   'suggestion.avoid_common_passwords': 'Évitez les mots de passe courants et leurs variantes.',
-  'suggestion.avoid_single_word': 'Un mot seul se devine vite, même complété de chiffres : combinez-en plusieurs.',
+  'suggestion.avoid_single_word':
+    'Un mot seul se devine vite, même complété de chiffres : combinez-en plusieurs.',
   'suggestion.avoid_names': 'Évitez les prénoms, les noms de famille et votre identifiant.',
   'suggestion.avoid_dates': 'Évitez les dates, surtout celles qui vous concernent.',
   'suggestion.avoid_years': 'Évitez les années récentes ou liées à vous.',
@@ -128,7 +129,8 @@ export const fr = {
   'suggestion.avoid_predictable_substitutions':
     'Remplacer des lettres par des chiffres ou des symboles (« @ » pour « a ») ne trompe personne.',
   'suggestion.avoid_reversed_words': 'Un mot écrit à l’envers reste facile à deviner.',
-  'suggestion.vary_capitalization': 'Placez les majuscules ailleurs qu’en début de mot, sans les mettre toutes.',
+  'suggestion.vary_capitalization':
+    'Placez les majuscules ailleurs qu’en début de mot, sans les mettre toutes.',
 
   'problem.auth.invalid': 'Identifiant ou mot de passe incorrect.',
   'problem.auth.locked':
@@ -140,6 +142,7 @@ export const fr = {
   'problem.auth.throttled.other':
     'Trop de tentatives de connexion. Patientez {seconds} secondes avant de réessayer.',
   'problem.auth.required': 'Votre session a expiré. Reconnectez-vous.',
+  'problem.csrf.invalid': 'La page a expiré. Rechargez-la puis réessayez.',
   'problem.auth.password_change_required': 'Vous devez changer votre mot de passe avant de continuer.',
   'problem.request.invalid': 'La demande est incomplète ou invalide. Vérifiez les champs et réessayez.',
   'problem.password.policy': 'Le nouveau mot de passe ne respecte pas les règles.',
@@ -156,7 +159,8 @@ export const fr = {
   'home.account.name': 'Nom',
   'home.account.identifier': 'Identifiant',
   'home.account.address': 'Adresse électronique',
-  'home.comingSoon': 'Votre boîte de réception, votre agenda et vos contacts s’afficheront ici prochainement.',
+  'home.comingSoon':
+    'Votre boîte de réception, votre agenda et vos contacts s’afficheront ici prochainement.',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof fr;

@@ -24,7 +24,10 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
     case 'auth.locked': {
       const until = problem.lockedUntil ? new Date(problem.lockedUntil) : undefined;
       if (!until || Number.isNaN(until.getTime())) return t('problem.auth.locked.noDate');
-      const formatted = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'full', timeStyle: 'short' }).format(until);
+      const formatted = new Intl.DateTimeFormat(intlLocale(locale), {
+        dateStyle: 'full',
+        timeStyle: 'short',
+      }).format(until);
       return t('problem.auth.locked', { until: formatted });
     }
     case 'auth.throttled': {

@@ -17,13 +17,26 @@ export interface AlertProps {
  * A message box announced by screen readers. To announce the same message again (a second failed
  * attempt), re-mount it with a new React `key`.
  */
-export function Alert({ kind, role = kind === 'error' ? 'alert' : 'status', title, children, focusOnMount, id }: AlertProps) {
+export function Alert({
+  kind,
+  role = kind === 'error' ? 'alert' : 'status',
+  title,
+  children,
+  focusOnMount,
+  id,
+}: AlertProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (focusOnMount) ref.current?.focus();
   }, [focusOnMount]);
   return (
-    <div ref={ref} id={id} role={role} className={`alert alert--${kind}`} tabIndex={focusOnMount ? -1 : undefined}>
+    <div
+      ref={ref}
+      id={id}
+      role={role}
+      className={`alert alert--${kind}`}
+      tabIndex={focusOnMount ? -1 : undefined}
+    >
       <AlertIcon kind={kind} />
       <div className="alert__body">
         {title ? <p className="alert__title">{title}</p> : null}

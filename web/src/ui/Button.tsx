@@ -9,10 +9,15 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
 }
 
 /** A native button; `type="button"` unless told otherwise so it never submits a form by accident. */
-export function Button({ variant = 'primary', block = false, type = 'button', className, ...rest }: ButtonProps) {
+export function Button({
+  variant = 'primary',
+  block = false,
+  type = 'button',
+  className,
+  ...rest
+}: ButtonProps) {
   const classes = ['button', `button--${variant}`, block ? 'button--block' : '', className ?? '']
     .filter(Boolean)
     .join(' ');
-  // biome-ignore lint/a11y/useButtonType: `type` is always set, from props or the default above.
   return <button type={type} className={classes} {...rest} />;
 }

@@ -1,7 +1,10 @@
 import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
 
 export interface TextFieldProps
-  extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-describedby' | 'aria-invalid' | 'className'> {
+  extends Omit<
+    InputHTMLAttributes<HTMLInputElement>,
+    'id' | 'aria-describedby' | 'aria-invalid' | 'className'
+  > {
   id: string;
   label: string;
   /** Help shown under the label and read after it (aria-describedby). */
