@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit/integration tests (colocated *.test.ts, test/conformance, test/interop)
-// and browser end-to-end tests that need a built server and web client (test/e2e).
+// Three projects: fast unit/integration tests (colocated *.test.ts, test/conformance, test/interop),
+// the real-mail corpus tests (test/corpus: slow, CPU-bound) and browser end-to-end tests that need a
+// built server and web client (test/e2e).
 export default defineConfig({
   test: {
     sequence: { shuffle: { files: false, tests: true } },
@@ -17,6 +18,15 @@ export default defineConfig({
             'test/interop/**/*.test.ts',
           ],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'corpus',
+          include: ['test/corpus/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -28,6 +28,7 @@ export async function spawnServer(
       ...process.env,
       FACTEUR_DATA_DIR: dataDir,
       FACTEUR_HTTP_PORT: '0',
+      FACTEUR_SMTP_PORT: '0',
       FACTEUR_LISTEN_HOST: '127.0.0.1',
       FACTEUR_LOG_LEVEL: 'warn',
       ...env,

@@ -11,6 +11,7 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "system packages"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v swaks >/dev/null || missing+=(swaks)
 command -v python3 >/dev/null || missing+=(python3)
 command -v psql >/dev/null || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -58,6 +59,9 @@ status=0
 step "unit, protocol and storage conformance tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1
 
+step "real-mail corpus tests"
+npx vitest run --project corpus --reporter=default --reporter=json --outputFile.json="$results/corpus.json" || status=1
+
 step "browser end-to-end tests"
 npx vitest run --project e2e --reporter=default --reporter=json --outputFile.json="$results/e2e.json" || status=1
 
@@ -70,5 +74,5 @@ node -e '
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
   }
   console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/unit.json" "$results/e2e.json"
+' "$results/unit.json" "$results/corpus.json" "$results/e2e.json"
 exit $status

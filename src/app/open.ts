@@ -12,6 +12,9 @@ import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config/index.js';
 import { createPasswordHasher } from '../platform/crypto/index.js';
 import type { Logger } from '../platform/log/index.js';
+import { createFsBlobStore } from '../store/blob/fs-blob-store.js';
+import { createPostgresSearchIndex } from '../store/search/postgres-tsvector.js';
+import { createSqliteSearchIndex } from '../store/search/sqlite-fts5.js';
 import { openDatabase, type SqlStore } from '../store/sql/index.js';
 import { loadSecretKey } from './secret-key.js';
 
@@ -42,6 +45,9 @@ export async function openFacteur(config: Config, log: Logger, clock: Clock = sy
         }
       : { kind: 'sqlite', file: join(dataDir, 'facteur.db') },
   );
+  const search =
+    store.dialect === 'postgres' ? createPostgresSearchIndex(store.db) : createSqliteSearchIndex(store.db);
+  await search.ensureSchema();
   const hasher = await createPasswordHasher({
     memoryKib: config.argon2MemoryKib,
     timeCost: config.argon2TimeCost,
@@ -52,6 +58,8 @@ export async function openFacteur(config: Config, log: Logger, clock: Clock = sy
     hasher,
     secretKey: key,
     log,
+    blobs: createFsBlobStore(join(dataDir, 'blobs')),
+    search,
     auth: {
       lockoutAttempts: config.lockoutAttempts,
       lockoutMs: config.lockoutMinutes * 60_000,

@@ -8,6 +8,7 @@ import { InputError, UserError } from '../lib/errors/index.js';
 import { ConfigError, loadConfig } from '../platform/config/index.js';
 import { createLogger } from '../platform/log/index.js';
 import { domainCommand } from './commands/domain.js';
+import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 import type { Output } from './output.js';
@@ -33,8 +34,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return command === undefined ? 2 : 0;
   }
   try {
-    if (!['serve', 'domain', 'user'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"`, 'facteur serve|domain|user (facteur --help)');
+    if (!['serve', 'domain', 'user', 'import'].includes(command)) {
+      throw new UsageError(
+        `unknown command "${command}"`,
+        'facteur serve|domain|user|import (facteur --help)',
+      );
     }
     const config = loadConfig(io.env);
     if (command === 'serve') {
@@ -48,6 +52,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     try {
       await ensureOrganisation(facteur.ctx, config.institutionName);
       if (command === 'domain') await domainCommand(facteur.ctx, rest, output);
+      else if (command === 'import') await importCommand(facteur.ctx, rest, output);
       else await userCommand(facteur.ctx, rest, output);
     } finally {
       await facteur.close();

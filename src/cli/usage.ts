@@ -24,6 +24,7 @@ export const USAGE = {
   userDisable: 'facteur user disable IDENTIFIER|ADDRESS [--json]',
   userEnable: 'facteur user enable IDENTIFIER|ADDRESS [--json]',
   userUnlock: 'facteur user unlock IDENTIFIER|ADDRESS [--json]',
+  importMbox: 'facteur import mbox ADDRESS FILE [--folder NAME] [--json]',
 } as const;
 
 export const GENERAL_USAGE = [

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { PasswordHasher } from '../platform/crypto/index.js';
 import type { Logger } from '../platform/log/index.js';
+import type { BlobStore } from '../store/blob/index.js';
+import type { SearchIndex } from '../store/search/index.js';
 import type { Database } from '../store/sql/index.js';
 
 export interface AuthPolicy {
@@ -26,6 +28,10 @@ export interface CoreContext {
   secretKey: Buffer;
   log: Logger;
   auth: AuthPolicy;
+  /** Raw message storage (filesystem or, later, S3). */
+  blobs: BlobStore;
+  /** Full-text index of messages (SQLite FTS5 or PostgreSQL tsvector). */
+  search: SearchIndex;
 }
 
 /** Who performs an administrative action, for the audit log: an account id, `cli` or `system`. */

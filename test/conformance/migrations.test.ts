@@ -13,6 +13,9 @@ import {
   testBackends,
 } from '../helpers/database.js';
 
+/** Every migration this build knows, in order: a new migration is added here too. */
+const ALL_MIGRATIONS = ['0001-directory', '0002-mail'];
+
 const EXPECTED_TABLES = [
   'accounts',
   'aliases',
@@ -50,19 +53,19 @@ describe.each(testBackends())('migrations on %s', (backend) => {
 
   it('records each migration once, in order', async () => {
     expect(await migrationNames(store)).toEqual(Object.keys(listMigrations(backend)));
-    expect(await migrationNames(store)).toEqual(['0001-directory']);
+    expect(await migrationNames(store)).toEqual(ALL_MIGRATIONS);
   });
 
   it('applies nothing when migrating an up-to-date database again', async () => {
     expect(await migrateToLatest(store.db, store.migrateOptions)).toEqual([]);
     expect(await migrateToLatest(store.db, store.migrateOptions)).toEqual([]);
-    expect(await migrationNames(store)).toEqual(['0001-directory']);
+    expect(await migrationNames(store)).toEqual(ALL_MIGRATIONS);
   });
 
   it('reopens an existing database without migrating it again', async () => {
     const again = await store.openAgain();
     try {
-      expect(await migrationNames(again)).toEqual(['0001-directory']);
+      expect(await migrationNames(again)).toEqual(ALL_MIGRATIONS);
     } finally {
       await again.close();
     }
@@ -71,7 +74,7 @@ describe.each(testBackends())('migrations on %s', (backend) => {
   it('lets several stores open one database concurrently and migrates it once', async () => {
     const stores = await Promise.all([store.openAgain(), store.openAgain(), store.openAgain()]);
     try {
-      for (const other of stores) expect(await migrationNames(other)).toEqual(['0001-directory']);
+      for (const other of stores) expect(await migrationNames(other)).toEqual(ALL_MIGRATIONS);
     } finally {
       await Promise.all(stores.map((other) => other.close()));
     }
@@ -86,7 +89,7 @@ describe.runIf(testBackends().includes('postgres'))('migrations of a new Postgre
         Array.from({ length: 4 }, () => openDatabase({ kind: 'postgres', url, schema })),
       );
       try {
-        for (const other of stores) expect(await migrationNames(other)).toEqual(['0001-directory']);
+        for (const other of stores) expect(await migrationNames(other)).toEqual(ALL_MIGRATIONS);
         const result = await sql<{ schemaname: string }>`
           select schemaname from pg_tables where tablename = 'accounts' and schemaname = ${schema}`.execute(
           stores[0]?.db ?? expect.unreachable(),
@@ -135,7 +138,7 @@ describe('SQLite connection settings', () => {
     const file = join(dir, 'facteur.sqlite');
     const stores = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ kind: 'sqlite', file })));
     try {
-      for (const store of stores) expect(await migrationNames(store)).toEqual(['0001-directory']);
+      for (const store of stores) expect(await migrationNames(store)).toEqual(ALL_MIGRATIONS);
       const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(
         stores[0]?.db ?? expect.unreachable(),
       );

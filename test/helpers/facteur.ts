@@ -8,12 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { DNSResolver } from 'mailauth';
 import pg from 'pg';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../common/api.js';
 import { type RunningServer, startServer } from '../../src/app/index.js';
 import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/platform/config/index.js';
 import { createLogger } from '../../src/platform/log/index.js';
+import { createFakeResolver } from './dns.js';
 
 export const TEST_ADMIN_PASSWORD = 'Provisoire-Admin-2026!';
 export const PG_URL = process.env.FACTEUR_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -29,7 +31,12 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { backend?: 'sqlite' | 'postgres'; env?: Record<string, string>; webRoot?: string } = {},
+  options: {
+    backend?: 'sqlite' | 'postgres';
+    env?: Record<string, string>;
+    webRoot?: string;
+    resolver?: DNSResolver;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facteur-test-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;
@@ -38,6 +45,7 @@ export async function startTestServer(
     FACTEUR_DOMAIN: 'ac-test.fr',
     FACTEUR_LISTEN_HOST: '127.0.0.1',
     FACTEUR_HTTP_PORT: '0',
+    FACTEUR_SMTP_PORT: '0',
     FACTEUR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Cheap hashing keeps the suite fast; the cost itself is measured by bench/sign-in.ts.
     FACTEUR_ARGON2_MEMORY_KIB: '1024',
@@ -57,6 +65,7 @@ export async function startTestServer(
   const config = loadConfig(env);
   const server = await startServer(config, createLogger({ level: 'debug', destination }), {
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    resolver: options.resolver ?? createFakeResolver({}),
   });
   const baseUrl = `http://127.0.0.1:${server.httpPort}`;
   return {

@@ -36,6 +36,7 @@ import {
   updateAccount,
 } from '../../store/sql/index.js';
 import type { Actor, CoreContext } from '../context.js';
+import { ensureDefaultMailboxes } from '../mail/index.js';
 import { DEFAULT_PROFILE } from './defaults.js';
 import { getDomain } from './organisation.js';
 import {
@@ -149,6 +150,7 @@ export async function createAccount(
       if (isUniqueViolation(error)) continue;
       throw error;
     }
+    await ensureDefaultMailboxes(ctx, account.id);
     await appendAudit(ctx.db, {
       at: now,
       actor,

@@ -142,6 +142,17 @@ export const CONFIG_KEYS = {
     default: 4190,
     description: 'ManageSieve.',
   },
+  hostname: {
+    env: 'FACTEUR_HOSTNAME',
+    schema: domainName.optional(),
+    description: 'Host name of this server in SMTP greetings and Received headers; default mail.DOMAIN.',
+  },
+  maxMessageBytes: {
+    env: 'FACTEUR_MAX_MESSAGE_BYTES',
+    schema: positiveInt(1_073_741_824),
+    default: 52_428_800,
+    description: 'Largest message accepted over SMTP (bytes; default 50 MiB), announced with SIZE.',
+  },
   relay: {
     env: 'FACTEUR_RELAY',
     schema: smtpUrl,

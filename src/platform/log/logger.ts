@@ -48,6 +48,13 @@ export const LOG_EVENTS = [
   'auth.signout',
   'auth.password_changed',
   'http.error',
+  'smtp.connection.refused',
+  'smtp.relay.refused',
+  'smtp.dmarc.rejected',
+  'smtp.delivery.accepted',
+  'smtp.delivery.failed',
+  'smtp.error',
+  'mail.index.failed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -3,6 +3,7 @@
  * per aggregate, and the row types. Core imports from here, never from the individual files.
  */
 
+export { chargeMessage, ensureAccountUsage, findAccountUsage, nextModseq } from './account-usage.js';
 export {
   clearFailedSignIns,
   type FailedSignInOptions,
@@ -40,6 +41,28 @@ export {
   listEstablishments,
   type NewEstablishment,
 } from './establishments.js';
+export {
+  allocateUid,
+  findMailboxById,
+  findMailboxByPath,
+  findMailboxByRole,
+  insertMailbox,
+  listMailboxes,
+  type NewMailbox,
+} from './mailboxes.js';
+export {
+  countMailboxMessages,
+  findMessageBody,
+  findMessageById,
+  findThreadIdsByBaseSubject,
+  findThreadIdsByMessageIds,
+  insertChanges,
+  insertMailboxMessage,
+  insertMessage,
+  insertMessageBody,
+  listMailboxMessages,
+  type MailboxEntry,
+} from './messages.js';
 export { listMigrations, type MigrateOptions, migrateToLatest } from './migrate.js';
 export { type OpenDatabaseOptions, openDatabase, type SqlStore } from './open-database.js';
 export {

@@ -19,6 +19,7 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { SqlDialect } from './dialect.js';
 import { directoryMigration } from './migrations/0001-directory.js';
+import { mailMigration } from './migrations/0002-mail.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -28,6 +29,7 @@ const SQLITE_MIGRATION_LOCK_POLL_MS = 25;
 export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-directory': directoryMigration(dialect),
+    '0002-mail': mailMigration(dialect),
   };
 }
 

@@ -110,6 +110,102 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface AccountUsageTable {
+  account_id: string;
+  used_bytes: number;
+  message_count: number;
+  /** The account-wide modification sequence: IMAP MODSEQ and JMAP state. */
+  highest_modseq: number;
+}
+
+export type MailboxRole = 'inbox' | 'drafts' | 'sent' | 'archive' | 'junk' | 'trash';
+
+export interface MailboxTable {
+  id: string;
+  account_id: string;
+  parent_id: string | null;
+  /** Leaf name as shown (UTF-8). */
+  name: string;
+  /** Full path, `/`-separated: `INBOX`, `Projets/2026`. Unique per account. */
+  path: string;
+  role: MailboxRole | null;
+  uid_validity: number;
+  uid_next: number;
+  highest_modseq: number;
+  subscribed: number;
+  sort_order: number;
+  created_at: number;
+}
+
+/** Everything parsed once from a raw message, shared by every account holding it. */
+export interface MessageBodyTable {
+  blob_id: string;
+  size: number;
+  /** JSON of the MIME tree with byte offsets (lib/mime MimePart). */
+  structure: string;
+  /** JSON of the raw IMAP ENVELOPE fields (lib/mime Envelope). */
+  envelope: string;
+  subject: string;
+  /** Subject without Re:/Fwd:/TR: prefixes, lower-cased: the threading fallback key. */
+  base_subject: string;
+  /** JSON arrays of { name, address }. */
+  from_addresses: string;
+  to_addresses: string;
+  cc_addresses: string;
+  sent_at: number | null;
+  message_id: string | null;
+  /** JSON arrays of message ids. */
+  in_reply_to: string;
+  references: string;
+  preview: string;
+  has_attachment: number;
+  /** JSON array of lib/mime AttachmentInfo. */
+  attachments: string;
+  created_at: number;
+}
+
+/** An account's copy of a message (a JMAP Email). */
+export interface MessageTable {
+  id: string;
+  account_id: string;
+  blob_id: string;
+  thread_id: string;
+  /** IMAP INTERNALDATE / JMAP receivedAt. */
+  received_at: number;
+  size: number;
+  seen: number;
+  flagged: number;
+  answered: number;
+  draft: number;
+  /** JSON array of other keywords, lower-case JMAP form. */
+  keywords: string;
+  modseq: number;
+  created_at: number;
+}
+
+export interface MailboxMessageTable {
+  mailbox_id: string;
+  uid: number;
+  message_id: string;
+  account_id: string;
+  modseq: number;
+  /** IMAP \Deleted, per mailbox (EXPUNGE acts on one mailbox). */
+  deleted: number;
+}
+
+export type ChangeKind = 'email' | 'mailbox' | 'thread';
+export type ChangeAction = 'created' | 'updated' | 'destroyed' | 'expunged';
+
+export interface ChangeLogTable {
+  account_id: string;
+  modseq: number;
+  kind: ChangeKind;
+  object_id: string;
+  action: ChangeAction;
+  mailbox_id: string | null;
+  uid: number | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   domains: DomainTable;
@@ -119,6 +215,12 @@ export interface Database {
   aliases: AliasTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+  account_usage: AccountUsageTable;
+  mailboxes: MailboxTable;
+  message_bodies: MessageBodyTable;
+  messages: MessageTable;
+  mailbox_messages: MailboxMessageTable;
+  change_log: ChangeLogTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -131,3 +233,9 @@ export type AccountUpdate = Updateable<AccountTable>;
 export type Alias = Selectable<AliasTable>;
 export type Session = Selectable<SessionTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type AccountUsage = Selectable<AccountUsageTable>;
+export type Mailbox = Selectable<MailboxTable>;
+export type MessageBody = Selectable<MessageBodyTable>;
+export type Message = Selectable<MessageTable>;
+export type MailboxMessage = Selectable<MailboxMessageTable>;
+export type ChangeLogEntry = Selectable<ChangeLogTable>;

@@ -1,0 +1,21 @@
+export {
+  type Delivered,
+  type DeliveryOptions,
+  deliverToAccount,
+  findRecipient,
+  type Recipient,
+  type StoredBody,
+  storeMessageBody,
+  wouldExceedQuota,
+} from './deliver.js';
+export { type ImportReport, importMbox } from './import-mbox.js';
+export {
+  DEFAULT_MAILBOXES,
+  ensureDefaultMailboxes,
+  ensureMailboxPath,
+  MAX_MAILBOX_DEPTH,
+  MAX_MAILBOX_PATH_LENGTH,
+  mailboxWithRole,
+  uidValidityAt,
+} from './mailboxes.js';
+export { baseSubject, looksLikeReply, resolveThreadId, THREAD_SUBJECT_WINDOW_MS } from './threading.js';

@@ -1,0 +1,139 @@
+/**
+ * Mailboxes of an account and the special-use set every account has (RFC 6154).
+ *
+ * Implementation notes
+ * - Names are the English ones IMAP clients expect; clients and the web client show localized names
+ *   from the role (SPECIAL-USE), so a French Thunderbird shows "Corbeille" for `Trash`.
+ * - Idempotent: accounts created before the mail store, or a half-finished creation, are completed
+ *   on first use. Concurrent calls converge on the unique (account, path) and (account, role) keys.
+ * - UIDVALIDITY (RFC 9051 §2.3.1.1) must be a non-zero 32-bit value that changes if a mailbox name is
+ *   reused for another mailbox; creation time in seconds does that.
+ */
+import { randomUUID } from 'node:crypto';
+import { UserError } from '../../lib/errors/index.js';
+import {
+  ensureAccountUsage,
+  findMailboxByPath,
+  findMailboxByRole,
+  insertMailbox,
+  isUniqueViolation,
+  listMailboxes,
+  type Mailbox,
+  type MailboxRole,
+} from '../../store/sql/index.js';
+import type { CoreContext } from '../context.js';
+
+export const DEFAULT_MAILBOXES: readonly { role: MailboxRole; path: string }[] = [
+  { role: 'inbox', path: 'INBOX' },
+  { role: 'drafts', path: 'Drafts' },
+  { role: 'sent', path: 'Sent' },
+  { role: 'archive', path: 'Archive' },
+  { role: 'junk', path: 'Junk' },
+  { role: 'trash', path: 'Trash' },
+];
+
+export function uidValidityAt(now: number): number {
+  return Math.max(1, Math.floor(now / 1000) % 0xffff_ffff);
+}
+
+export async function ensureDefaultMailboxes(ctx: CoreContext, accountId: string): Promise<Mailbox[]> {
+  await ensureAccountUsage(ctx.db, accountId);
+  const existing = await listMailboxes(ctx.db, accountId);
+  const now = ctx.clock.now();
+  for (const [index, spec] of DEFAULT_MAILBOXES.entries()) {
+    if (existing.some((m) => m.role === spec.role || m.path === spec.path)) continue;
+    try {
+      existing.push(
+        await insertMailbox(ctx.db, {
+          id: randomUUID(),
+          account_id: accountId,
+          parent_id: null,
+          name: spec.path,
+          path: spec.path,
+          role: spec.role,
+          uid_validity: uidValidityAt(now),
+          uid_next: 1,
+          highest_modseq: 0,
+          subscribed: 1,
+          sort_order: index,
+          created_at: now,
+        }),
+      );
+    } catch (error) {
+      // Another process created it between our read and write: theirs is as good as ours.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return listMailboxes(ctx.db, accountId);
+}
+
+/** The account's mailbox with this role, created with the defaults if missing. */
+export async function mailboxWithRole(
+  ctx: CoreContext,
+  accountId: string,
+  role: MailboxRole,
+): Promise<Mailbox> {
+  const found = await findMailboxByRole(ctx.db, accountId, role);
+  if (found) return found;
+  const all = await ensureDefaultMailboxes(ctx, accountId);
+  const created = all.find((m) => m.role === role);
+  if (!created) throw new Error(`mailbox with role ${role} missing after creation`);
+  return created;
+}
+
+/** Longest mailbox path we accept: deep trees and huge names are abuse, not organisation. */
+export const MAX_MAILBOX_PATH_LENGTH = 512;
+export const MAX_MAILBOX_DEPTH = 16;
+
+/**
+ * The mailbox at `path` (`/`-separated), created with its missing parents. `INBOX` in any case is
+ * the Inbox (RFC 9051 §5.1).
+ * @throws UserError `mailbox.invalid_name`
+ */
+export async function ensureMailboxPath(
+  ctx: CoreContext,
+  accountId: string,
+  input: string,
+): Promise<Mailbox> {
+  const parts = input.split('/').map((p) => p.trim());
+  if (
+    input.length === 0 ||
+    input.length > MAX_MAILBOX_PATH_LENGTH ||
+    parts.length > MAX_MAILBOX_DEPTH ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    parts.some((p) => p.length === 0 || /[\u0000-\u001f\u007f*%]/.test(p))
+  ) {
+    throw new UserError('mailbox.invalid_name', `"${input}" is not a valid folder name`);
+  }
+  if (parts[0]?.toUpperCase() === 'INBOX') parts[0] = 'INBOX';
+  const all = await ensureDefaultMailboxes(ctx, accountId);
+  let parent: Mailbox | undefined;
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const path = parts.slice(0, depth).join('/');
+    let mailbox = all.find((m) => m.path === path) ?? (await findMailboxByPath(ctx.db, accountId, path));
+    if (!mailbox) {
+      try {
+        mailbox = await insertMailbox(ctx.db, {
+          id: randomUUID(),
+          account_id: accountId,
+          parent_id: parent?.id ?? null,
+          name: parts[depth - 1] as string,
+          path,
+          role: null,
+          uid_validity: uidValidityAt(ctx.clock.now()),
+          uid_next: 1,
+          highest_modseq: 0,
+          subscribed: 1,
+          sort_order: 100,
+          created_at: ctx.clock.now(),
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        mailbox = await findMailboxByPath(ctx.db, accountId, path);
+        if (!mailbox) throw error;
+      }
+    }
+    parent = mailbox;
+  }
+  return parent as Mailbox;
+}

@@ -1,0 +1,2 @@
+export { createMxServer, MAX_CONNECTIONS_PER_IP, MAX_RECIPIENTS, type MxServerOptions } from './mx-server.js';
+export { receivedHeader, rfc5322Date } from './received-header.js';

@@ -1,0 +1,226 @@
+/**
+ * SearchIndex on PostgreSQL full-text search (tsvector, GIN).
+ *
+ * Implementation notes
+ * - Layout: one row per (account_id, message_id) holding five tsvectors (subject, from, to, body,
+ *   attachments), maintained by the INSERT rather than generated: a generated column would need the
+ *   source text stored beside it, a second copy of every body that nothing reads. Five vectors rather
+ *   than one weighted vector because tsvector has four weights for five columns, and because a phrase
+ *   must not match across two fields (FTS5 never does). One multicolumn GIN index serves any subset
+ *   of the columns (`col @@ q OR col2 @@ q` becomes a BitmapOr); the primary key and
+ *   (account_id, received_at desc, message_id desc) serve the account filter and the order.
+ * - Text search configuration `facteur_search`: a copy of `simple` (lower case, no stop words, no
+ *   stemming) with `unaccent` in front for words. No French stemming: mail search is mostly names,
+ *   addresses and exact words; SQLite has no French stemmer, and the two back ends must agree.
+ *   search-text.ts already folds case, accents and ligatures before the text gets here, so for our
+ *   own writes unaccent is a second line of defence; it is kept so that the configuration stays
+ *   accent-insensitive for anything indexed with it directly.
+ * - `unaccent` is an extension. Since PostgreSQL 13 it is trusted (a database owner may create it);
+ *   when it is missing and cannot be created, ensureSchema fails with the SQL to run. It is installed
+ *   in `public` when that schema exists: an extension belongs to one schema per database, and
+ *   installing it in a dropped-with-cascade tenant or test schema would take the configuration of
+ *   every other schema down with it.
+ * - Concurrent starts: ensureSchema runs in one transaction under a transaction-level advisory lock,
+ *   since CREATE EXTENSION and CREATE TEXT SEARCH CONFIGURATION have no race-free IF NOT EXISTS.
+ * - Queries: each term becomes `phraseto_tsquery('facteur_search', 'w1 w2')` (a single word is a
+ *   one-lexeme query) with the folded words as a bound parameter, never `to_tsquery` on user text,
+ *   whose operators (`&`, `|`, `!`, `<->`, `:*`) would then be interpreted.
+ * - Known difference: tsvector positions stop at 16 383, so a phrase beyond the 16 383rd word of a
+ *   body matches on SQLite but not here. Single words match at any position.
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { ServerError } from '../../lib/errors/index.js';
+import { checkSchemaVersion } from './schema-version.js';
+import type { SearchDocument, SearchIndex, SearchQuery } from './search-index.js';
+import {
+  compileQuery,
+  type PreparedDocument,
+  prepareBatch,
+  type SearchColumn,
+  type SearchTerm,
+} from './search-text.js';
+
+/** Rows per INSERT: 8 parameters each stays far below the 65 535-parameter limit. */
+const MAX_ROWS_PER_INSERT = 500;
+/** Characters per INSERT, so a batch of 1 MiB bodies does not build a statement of hundreds of MiB. */
+const MAX_CHARS_PER_INSERT = 8 * 1_048_576;
+const SCHEMA_LOCK = 'facteur.search.ensure_schema';
+const UNACCENT_HELP =
+  'Run as a superuser (or the database owner) on this database: CREATE EXTENSION unaccent; ' +
+  '(it ships with the PostgreSQL server packages; some distributions put it in postgresql-contrib).';
+
+const TSVECTOR_COLUMN: Readonly<Record<SearchColumn, string>> = {
+  subject: 'subject_tsv',
+  from: 'from_tsv',
+  to: 'to_tsv',
+  body: 'body_tsv',
+  attachments: 'attachments_tsv',
+};
+const ALL_COLUMNS = Object.values(TSVECTOR_COLUMN);
+
+/** A SearchIndex over the PostgreSQL database behind `database` (any Kysely on a PostgresDialect). */
+export function createPostgresSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
+  const db = database as unknown as Kysely<unknown>;
+  return {
+    async ensureSchema() {
+      await db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${SCHEMA_LOCK}))`.execute(trx);
+        const unaccentSchema = await ensureUnaccent(trx);
+        await ensureConfiguration(trx, unaccentSchema);
+        await sql`
+          create table if not exists search_document (
+            account_id text not null,
+            message_id text collate "C" not null,
+            received_at bigint not null,
+            subject_tsv tsvector not null,
+            from_tsv tsvector not null,
+            to_tsv tsvector not null,
+            body_tsv tsvector not null,
+            attachments_tsv tsvector not null,
+            primary key (account_id, message_id)
+          )
+        `.execute(trx);
+        await sql`
+          create index if not exists search_document_received_idx
+          on search_document (account_id, received_at desc, message_id desc)
+        `.execute(trx);
+        await sql`
+          create index if not exists search_document_text_idx on search_document
+          using gin (subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
+        `.execute(trx);
+        await checkSchemaVersion(trx);
+      });
+    },
+
+    async index(doc: SearchDocument) {
+      await writeDocuments(db, prepareBatch([doc]));
+    },
+
+    async indexMany(docs: SearchDocument[]) {
+      const batch = prepareBatch(docs);
+      if (batch.length === 0) return;
+      await db.transaction().execute((trx) => writeDocuments(trx, batch));
+    },
+
+    async remove(accountId: string, messageIds: string[]) {
+      if (messageIds.length === 0) return;
+      await sql`
+        delete from search_document where account_id = ${accountId} and message_id = any(${messageIds}::text[])
+      `.execute(db);
+    },
+
+    async search(query: SearchQuery) {
+      const compiled = compileQuery(query);
+      if (compiled.kind === 'empty') return [];
+      const { accountId, terms, messageIds, limit } = compiled;
+      const conditions = [
+        sql`account_id = ${accountId}`,
+        ...terms.map(termCondition),
+        ...(messageIds === undefined ? [] : [sql`message_id = any(${messageIds}::text[])`]),
+      ];
+      const { rows } = await sql<{ message_id: string }>`
+        select message_id from search_document
+        where ${sql.join(conditions, sql` and `)}
+        order by received_at desc, message_id desc
+        limit ${limit}
+      `.execute(db);
+      return rows.map((row) => row.message_id);
+    },
+  };
+}
+
+async function writeDocuments(db: Kysely<unknown>, docs: PreparedDocument[]): Promise<void> {
+  let start = 0;
+  while (start < docs.length) {
+    let end = start;
+    let chars = 0;
+    while (end < docs.length && end - start < MAX_ROWS_PER_INSERT) {
+      const doc = docs[end] as PreparedDocument;
+      const docChars =
+        doc.subject.length + doc.from.length + doc.to.length + doc.body.length + doc.attachments.length;
+      if (end > start && chars + docChars > MAX_CHARS_PER_INSERT) break;
+      chars += docChars;
+      end++;
+    }
+    await insertRows(db, docs.slice(start, end));
+    start = end;
+  }
+}
+
+async function insertRows(db: Kysely<unknown>, docs: PreparedDocument[]): Promise<void> {
+  const vector = (text: string) => sql`to_tsvector('facteur_search', ${text})`;
+  const rows = docs.map(
+    (doc) =>
+      sql`(${doc.accountId}, ${doc.messageId}, ${doc.receivedAt}, ${vector(doc.subject)}, ${vector(doc.from)},
+        ${vector(doc.to)}, ${vector(doc.body)}, ${vector(doc.attachments)})`,
+  );
+  await sql`
+    insert into search_document
+      (account_id, message_id, received_at, subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
+    values ${sql.join(rows)}
+    on conflict (account_id, message_id) do update set
+      received_at = excluded.received_at,
+      subject_tsv = excluded.subject_tsv,
+      from_tsv = excluded.from_tsv,
+      to_tsv = excluded.to_tsv,
+      body_tsv = excluded.body_tsv,
+      attachments_tsv = excluded.attachments_tsv
+  `.execute(db);
+}
+
+/** `col @@ phrase`, or the same over every column (OR) for a `text` term. */
+function termCondition(term: SearchTerm): RawBuilder<unknown> {
+  const query = sql`phraseto_tsquery('facteur_search', ${term.words.join(' ')})`;
+  const columns = term.column === 'any' ? ALL_COLUMNS : [TSVECTOR_COLUMN[term.column]];
+  return sql`(${sql.join(
+    columns.map((column) => sql`${sql.ref(column)} @@ ${query}`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * The schema holding the `unaccent` extension, installing it when missing.
+ * @throws ServerError `search.unaccent_missing` with the SQL an administrator must run.
+ */
+async function ensureUnaccent(trx: Kysely<unknown>): Promise<string> {
+  const found = await sql<{ schema: string }>`
+    select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+    where e.extname = 'unaccent'
+  `.execute(trx);
+  const existing = found.rows[0]?.schema;
+  if (existing !== undefined) return existing;
+  const target = await sql<{ schema: string | null }>`
+    select coalesce((select nspname from pg_namespace where nspname = 'public'), current_schema()) as schema
+  `.execute(trx);
+  const schema = target.rows[0]?.schema;
+  try {
+    if (schema === null || schema === undefined) throw new Error('no schema to install unaccent into');
+    await sql`create extension if not exists unaccent with schema ${sql.id(schema)}`.execute(trx);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ServerError(
+      'search.unaccent_missing',
+      `PostgreSQL extension "unaccent" is missing and could not be created (${reason}). ${UNACCENT_HELP}`,
+      {},
+      { cause: err },
+    );
+  }
+  return schema;
+}
+
+/** Creates `facteur_search` in the current schema unless it exists. */
+async function ensureConfiguration(trx: Kysely<unknown>, unaccentSchema: string): Promise<void> {
+  const { rows } = await sql`
+    select 1 from pg_ts_config c join pg_namespace n on n.oid = c.cfgnamespace
+    where c.cfgname = 'facteur_search' and n.nspname = current_schema()
+  `.execute(trx);
+  if (rows.length > 0) return;
+  await sql`create text search configuration facteur_search (copy = pg_catalog.simple)`.execute(trx);
+  // Every word-like token type of the default parser; numbers and the rest keep plain `simple`.
+  await sql`
+    alter text search configuration facteur_search
+    alter mapping for asciiword, word, numword, asciihword, hword, numhword,
+      hword_asciipart, hword_part, hword_numpart
+    with ${sql.id(unaccentSchema, 'unaccent')}, pg_catalog.simple
+  `.execute(trx);
+}

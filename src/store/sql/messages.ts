@@ -1,0 +1,137 @@
+/**
+ * Message bodies (shared, per blob), messages (per account) and mailbox memberships.
+ *
+ * Implementation notes
+ * - `insertMessageBody` is idempotent (ON CONFLICT DO NOTHING on the blob id): the same raw message
+ *   delivered twice, or to many accounts, is parsed and stored once.
+ * - Lookups by message-id header for threading are filtered by account through the join on
+ *   `messages`, so one account's threads never leak into another's.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { ChangeLogEntry, Database, MailboxMessage, Message, MessageBody } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertMessageBody(db: Db, row: MessageBody): Promise<void> {
+  await db
+    .insertInto('message_bodies')
+    .values(row)
+    .onConflict((oc) => oc.column('blob_id').doNothing())
+    .execute();
+}
+
+export async function findMessageBody(db: Db, blobId: string): Promise<MessageBody | undefined> {
+  return db.selectFrom('message_bodies').selectAll().where('blob_id', '=', blobId).executeTakeFirst();
+}
+
+export async function insertMessage(db: Db, row: Message): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export async function insertMailboxMessage(db: Db, row: MailboxMessage): Promise<void> {
+  await db.insertInto('mailbox_messages').values(row).execute();
+}
+
+export async function insertChanges(db: Db, rows: ChangeLogEntry[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('change_log').values(rows).execute();
+}
+
+export async function findMessageById(db: Db, accountId: string, id: string): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Thread ids of the account's messages whose Message-ID is one of `messageIds`. */
+export async function findThreadIdsByMessageIds(
+  db: Db,
+  accountId: string,
+  messageIds: string[],
+): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('messages')
+    .innerJoin('message_bodies', 'message_bodies.blob_id', 'messages.blob_id')
+    .select('messages.thread_id')
+    .where('messages.account_id', '=', accountId)
+    .where('message_bodies.message_id', 'in', messageIds)
+    .distinct()
+    .execute();
+  return rows.map((r) => r.thread_id);
+}
+
+/** Thread ids of the account's recent messages with the same base subject (threading fallback). */
+export async function findThreadIdsByBaseSubject(
+  db: Db,
+  accountId: string,
+  baseSubject: string,
+  since: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .innerJoin('message_bodies', 'message_bodies.blob_id', 'messages.blob_id')
+    .select('messages.thread_id')
+    .where('messages.account_id', '=', accountId)
+    .where('message_bodies.base_subject', '=', baseSubject)
+    .where('messages.received_at', '>=', since)
+    .orderBy('messages.received_at', 'desc')
+    .limit(1)
+    .execute();
+  return rows.map((r) => r.thread_id);
+}
+
+export interface MailboxEntry {
+  uid: number;
+  modseq: number;
+  deleted: number;
+  message: Message;
+}
+
+/** The messages of a mailbox in UID order (the IMAP sequence order). */
+export async function listMailboxMessages(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+): Promise<MailboxEntry[]> {
+  const rows = await db
+    .selectFrom('mailbox_messages')
+    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+    .selectAll('messages')
+    .select([
+      'mailbox_messages.uid as mm_uid',
+      'mailbox_messages.modseq as mm_modseq',
+      'mailbox_messages.deleted as mm_deleted',
+    ])
+    .where('mailbox_messages.account_id', '=', accountId)
+    .where('mailbox_messages.mailbox_id', '=', mailboxId)
+    .orderBy('mailbox_messages.uid')
+    .execute();
+  return rows.map(({ mm_uid, mm_modseq, mm_deleted, ...message }) => ({
+    uid: mm_uid,
+    modseq: mm_modseq,
+    deleted: mm_deleted,
+    message,
+  }));
+}
+
+export async function countMailboxMessages(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+): Promise<{ total: number; unseen: number }> {
+  const row = await db
+    .selectFrom('mailbox_messages')
+    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('total'),
+      eb.fn.sum<number | string | null>('messages.seen').as('seen'),
+    ])
+    .where('mailbox_messages.account_id', '=', accountId)
+    .where('mailbox_messages.mailbox_id', '=', mailboxId)
+    .executeTakeFirstOrThrow();
+  const total = Number(row.total);
+  return { total, unseen: total - Number(row.seen ?? 0) };
+}

@@ -1,0 +1,196 @@
+/**
+ * The mail store (core/mail over store/sql, store/blob and store/search) on SQLite and PostgreSQL:
+ * delivery, UIDs, single-instance bodies, threading, exact quota under concurrency, search,
+ * mailbox paths and tenant isolation.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/core/directory/index.js';
+import {
+  deliverToAccount,
+  ensureDefaultMailboxes,
+  ensureMailboxPath,
+  storeMessageBody,
+} from '../../src/core/mail/index.js';
+import {
+  type Account,
+  findMailboxById,
+  findMailboxByRole,
+  listMailboxMessages,
+} from '../../src/store/sql/index.js';
+import { buildCoreContext } from '../helpers/core.js';
+import { testBackends } from '../helpers/database.js';
+
+function message(headers: Record<string, string>, body = 'Bonjour.\r\n'): Buffer {
+  const lines = Object.entries({
+    From: 'a@example.org',
+    To: 'b@ac-test.fr',
+    Date: 'Tue, 24 Nov 2026 18:00:00 +0100',
+    ...headers,
+  }).map(([k, v]) => `${k}: ${v}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'utf8');
+}
+
+describe.each(testBackends())('mail store on %s', (backend) => {
+  let t: Awaited<ReturnType<typeof buildCoreContext>>;
+  let sylvie: Account;
+  let jean: Account;
+  const big = 1 << 30;
+
+  beforeEach(async () => {
+    t = await buildCoreContext(backend);
+    sylvie = (
+      await createAccount(t.ctx, { firstName: 'Sylvie', lastName: 'Dupont', domain: 'ac-test.fr' }, 'test')
+    ).account;
+    jean = (
+      await createAccount(t.ctx, { firstName: 'Jean', lastName: 'Martin', domain: 'ac-test.fr' }, 'test')
+    ).account;
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const deliver = async (account: Account, raw: Buffer, quotaBytes = big) =>
+    deliverToAccount(
+      t.ctx,
+      await storeMessageBody(t.ctx, raw),
+      { account, quotaBytes },
+      { receivedAt: t.clock.now() },
+    );
+
+  it('creates the six special-use mailboxes with every account, once', async () => {
+    const again = await ensureDefaultMailboxes(t.ctx, sylvie.id);
+    expect(again.map((m) => [m.path, m.role])).toEqual([
+      ['Archive', 'archive'],
+      ['Drafts', 'drafts'],
+      ['INBOX', 'inbox'],
+      ['Junk', 'junk'],
+      ['Sent', 'sent'],
+      ['Trash', 'trash'],
+    ]);
+  });
+
+  it('gives deliveries increasing UIDs and modseqs in the Inbox', async () => {
+    const first = await deliver(sylvie, message({ Subject: 'un' }));
+    const second = await deliver(sylvie, message({ Subject: 'deux' }));
+    expect([first.uid, second.uid]).toEqual([1, 2]);
+    expect(second.modseq).toBeGreaterThan(first.modseq);
+    const inbox = await findMailboxByRole(t.ctx.db, sylvie.id, 'inbox');
+    expect(inbox?.uid_next).toBe(3);
+    expect(inbox?.highest_modseq).toBe(second.modseq);
+    const entries = await listMailboxMessages(t.ctx.db, sylvie.id, inbox?.id as string);
+    expect(entries.map((e) => [e.uid, e.message.id])).toEqual([
+      [1, first.messageId],
+      [2, second.messageId],
+    ]);
+  });
+
+  it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {
+    const body = await storeMessageBody(t.ctx, message({ Subject: 'parallèle' }));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        deliverToAccount(t.ctx, body, { account: sylvie, quotaBytes: big }, { receivedAt: 1 }),
+      ),
+    );
+    expect(results.map((r) => r.uid).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(new Set(results.map((r) => r.modseq)).size).toBe(20);
+  });
+
+  it('keeps the quota exact under concurrent deliveries', async () => {
+    const body = await storeMessageBody(t.ctx, message({ Subject: 'quota' }));
+    const quotaBytes = body.size * 7 + 10;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 15 }, () =>
+        deliverToAccount(t.ctx, body, { account: jean, quotaBytes }, { receivedAt: 1 }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(7);
+    const refused = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    expect(refused.map((r) => (r.reason as { code: string }).code)).toEqual(Array(8).fill('mail.over_quota'));
+    const usage = await t.ctx.db
+      .selectFrom('account_usage')
+      .selectAll()
+      .where('account_id', '=', jean.id)
+      .executeTakeFirstOrThrow();
+    expect(usage).toMatchObject({ used_bytes: body.size * 7, message_count: 7 });
+  });
+
+  it('stores a body once for many accounts (single instance)', async () => {
+    const raw = message({ Subject: 'note de service' });
+    await deliver(sylvie, raw);
+    await deliver(jean, raw);
+    const bodies = await t.ctx.db.selectFrom('message_bodies').select('blob_id').execute();
+    expect(bodies).toHaveLength(1);
+    const messages = await t.ctx.db.selectFrom('messages').select(['account_id', 'blob_id']).execute();
+    expect(messages).toHaveLength(2);
+    expect(new Set(messages.map((m) => m.blob_id)).size).toBe(1);
+  });
+
+  it('threads replies by References and In-Reply-To, and reply subjects without them', async () => {
+    const parent = await deliver(
+      sylvie,
+      message({ Subject: 'Conseil de classe', 'Message-ID': '<p1@example.org>' }),
+    );
+    const byRef = await deliver(
+      sylvie,
+      message({ Subject: 'Re: Conseil de classe', 'In-Reply-To': '<p1@example.org>' }),
+    );
+    const bySubject = await deliver(sylvie, message({ Subject: 'TR : RE: Conseil de classe' }));
+    const unrelated = await deliver(sylvie, message({ Subject: 'Conseil de classe' }));
+    expect(byRef.threadId).toBe(parent.threadId);
+    expect(bySubject.threadId).toBe(parent.threadId);
+    expect(unrelated.threadId).not.toBe(parent.threadId);
+    // Another account's message with the same id does not join this account's thread.
+    const other = await deliver(
+      jean,
+      message({ Subject: 'Re: Conseil de classe', 'In-Reply-To': '<p1@example.org>' }),
+    );
+    expect(other.threadId).not.toBe(parent.threadId);
+  });
+
+  it('finds delivered mail by accent-insensitive search, for its owner only', async () => {
+    const d = await deliver(
+      sylvie,
+      message({ Subject: 'Réunion à l’École Jules-Ferry' }, 'Les élèves de CM2.\r\n'),
+    );
+    await deliver(jean, message({ Subject: 'Autre école' }));
+    expect(await t.ctx.search.search({ accountId: sylvie.id, text: 'ecole', limit: 10 })).toEqual([
+      d.messageId,
+    ]);
+    expect(await t.ctx.search.search({ accountId: sylvie.id, text: 'ELEVES', limit: 10 })).toEqual([
+      d.messageId,
+    ]);
+    expect(await t.ctx.search.search({ accountId: sylvie.id, from: 'example.org', limit: 10 })).toEqual([
+      d.messageId,
+    ]);
+    expect(await t.ctx.search.search({ accountId: jean.id, text: 'jules', limit: 10 })).toEqual([]);
+  });
+
+  it('creates nested mailbox paths with their parents, and refuses bad names', async () => {
+    const leaf = await ensureMailboxPath(t.ctx, sylvie.id, 'Projets/2026/Sorties');
+    const parent = await findMailboxById(t.ctx.db, sylvie.id, leaf.parent_id as string);
+    expect(parent?.path).toBe('Projets/2026');
+    expect((await ensureMailboxPath(t.ctx, sylvie.id, 'Projets/2026/Sorties')).id).toBe(leaf.id);
+    expect((await ensureMailboxPath(t.ctx, sylvie.id, 'inbox')).role).toBe('inbox');
+    for (const bad of ['', 'a//b', 'x/', 'a\u0000b', 'a*', `${'x/'.repeat(20)}x`]) {
+      await expect(ensureMailboxPath(t.ctx, sylvie.id, bad)).rejects.toMatchObject({
+        code: 'mailbox.invalid_name',
+      });
+    }
+  });
+
+  it('never lets one account reach another account’s mailboxes', async () => {
+    const d = await deliver(sylvie, message({ Subject: 'privé' }));
+    expect(await findMailboxById(t.ctx.db, jean.id, d.mailboxId)).toBeUndefined();
+    expect(await listMailboxMessages(t.ctx.db, jean.id, d.mailboxId)).toEqual([]);
+    await expect(
+      deliverToAccount(
+        t.ctx,
+        await storeMessageBody(t.ctx, message({})),
+        { account: jean, quotaBytes: big },
+        { receivedAt: 1, mailboxId: d.mailboxId },
+      ),
+    ).rejects.toMatchObject({ code: 'mailbox.not_found' });
+  });
+});
