@@ -14,6 +14,8 @@ export interface SpawnedServer {
   port: number;
   dataDir: string;
   readyMs: number;
+  /** What the server wrote on stdout so far (JSON log lines). */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -30,10 +32,14 @@ export async function spawnServer(
       FACTEUR_HTTP_PORT: '0',
       FACTEUR_SMTP_PORT: '0',
       FACTEUR_LISTEN_HOST: '127.0.0.1',
-      FACTEUR_LOG_LEVEL: 'warn',
+      FACTEUR_LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
   });
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
@@ -57,6 +63,7 @@ export async function spawnServer(
     port,
     dataDir,
     readyMs,
+    stdout: () => stdout,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
