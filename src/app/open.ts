@@ -11,6 +11,7 @@ import type { CoreContext } from '../core/context.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config/index.js';
 import { createPasswordHasher } from '../platform/crypto/index.js';
+import { type DNSResolver, systemResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import { createFsBlobStore } from '../store/blob/fs-blob-store.js';
 import { createPostgresSearchIndex } from '../store/search/postgres-tsvector.js';
@@ -26,7 +27,12 @@ export interface Facteur {
   close(): Promise<void>;
 }
 
-export async function openFacteur(config: Config, log: Logger, clock: Clock = systemClock): Promise<Facteur> {
+export async function openFacteur(
+  config: Config,
+  log: Logger,
+  clock: Clock = systemClock,
+  dns: DNSResolver = systemResolver,
+): Promise<Facteur> {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o750 });
   const { key, created } = await loadSecretKey(dataDir, config.secretKey);
@@ -60,6 +66,7 @@ export async function openFacteur(config: Config, log: Logger, clock: Clock = sy
     log,
     blobs: createFsBlobStore(join(dataDir, 'blobs')),
     search,
+    dns,
     auth: {
       lockoutAttempts: config.lockoutAttempts,
       lockoutMs: config.lockoutMinutes * 60_000,

@@ -2,18 +2,18 @@
  * `facteur serve`: first start, TLS material, then every listener. SMTP, IMAP and ManageSieve
  * listeners join here as their issues land.
  */
-import { promises as dns } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { DNSResolver } from 'mailauth';
 import type { SMTPServer } from 'smtp-server';
 import { createClientThrottle } from '../core/auth/index.js';
+import { createQueueRunner, parseRelayUrl } from '../jobs/index.js';
 import type { Config } from '../platform/config/index.js';
+import type { DNSResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import { ensureCertificate } from '../platform/tls/index.js';
 import { createHttpServer } from '../protocols/http/index.js';
-import { createMxServer } from '../protocols/smtp/index.js';
+import { createMxServer, createSubmissionServers } from '../protocols/smtp/index.js';
 import { ensureFirstStart, type FirstStartReport } from './first-start.js';
 import { type Facteur, openFacteur, packageRoot } from './open.js';
 
@@ -23,6 +23,8 @@ export interface RunningServer {
   httpPort: number;
   smtp: SMTPServer;
   smtpPort: number;
+  submissionPort: number;
+  submissionsPort: number;
   firstStart: FirstStartReport;
   close(): Promise<void>;
 }
@@ -33,15 +35,12 @@ export interface StartOptions {
   resolver?: DNSResolver;
 }
 
-const systemResolver: DNSResolver = (name, rrtype) =>
-  dns.resolve(name, rrtype) as Promise<string[][] | string[]>;
-
 export async function startServer(
   config: Config,
   log: Logger,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const facteur = await openFacteur(config, log);
+  const facteur = await openFacteur(config, log, undefined, options.resolver);
   try {
     const firstStart = await ensureFirstStart(facteur.ctx, config);
     const tls = await ensureCertificate(join(facteur.dataDir, 'tls'), [
@@ -82,30 +81,51 @@ export async function startServer(
       hostname: config.hostname ?? `mail.${config.domain}`,
       tls: { key: tls.key, cert: tls.cert },
       maxMessageBytes: config.maxMessageBytes,
-      resolver: options.resolver ?? systemResolver,
+      resolver: facteur.ctx.dns,
     });
-    await new Promise<void>((resolve, reject) => {
-      smtp.once('error', reject);
-      smtp.listen(config.smtpPort, config.listenHost, () => {
-        smtp.off('error', reject);
-        resolve();
-      });
-    });
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    const smtpPort = await listen(smtp, config.smtpPort, config.listenHost);
     log.info(
       { event: 'server.listening', proto: 'smtp', port: smtpPort },
       `SMTP listening on ${config.listenHost}:${smtpPort}`,
     );
+    const submission = createSubmissionServers({
+      ctx: facteur.ctx,
+      log,
+      hostname: config.hostname ?? `mail.${config.domain}`,
+      tls: { key: tls.key, cert: tls.cert },
+      maxMessageBytes: config.maxMessageBytes,
+      throttle,
+    });
+    const submissionPort = await listen(submission.starttls, config.submissionPort, config.listenHost);
+    const submissionsPort = await listen(submission.implicitTls, config.submissionsPort, config.listenHost);
+    log.info(
+      { event: 'server.listening', proto: 'submission', port: submissionPort, tlsPort: submissionsPort },
+      `submission listening on ${config.listenHost}:${submissionPort} (STARTTLS) and ${submissionsPort} (TLS)`,
+    );
+    const queue = createQueueRunner({
+      ctx: facteur.ctx,
+      log,
+      hostname: config.hostname ?? `mail.${config.domain}`,
+      ...(config.relay ? { relay: parseRelayUrl(config.relay) } : {}),
+      ...(config.outboundPort === undefined ? {} : { remotePort: config.outboundPort }),
+      concurrency: config.outboundConcurrency,
+    });
+    queue.start();
     return {
       facteur,
       http,
       httpPort,
       smtp,
       smtpPort,
+      submissionPort,
+      submissionsPort,
       firstStart,
       async close() {
         log.info({ event: 'server.stopping' }, 'stopping');
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        for (const server of [smtp, submission.starttls, submission.implicitTls]) {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
+        await queue.stop();
         await http.close();
         await facteur.close();
       },
@@ -114,4 +134,14 @@ export async function startServer(
     await facteur.close();
     throw error;
   }
+}
+
+function listen(server: SMTPServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
 }

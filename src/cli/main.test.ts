@@ -41,6 +41,34 @@ describe('facteur domain', () => {
     expect(JSON.parse(list.stdout).map((d: { name: string }) => d.name)).toEqual(['ac-test.fr']);
   });
 
+  it('prints the MX, SPF, DKIM and DMARC records to publish, with a 2048-bit DKIM key', async () => {
+    const cli = freshCli();
+    await cli('domain', 'add', 'ac-test.fr');
+    const text = await cli('domain', 'dns', 'ac-test.fr');
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n').filter((l) => !l.startsWith(';'));
+    // The MX is this server's host name: mail.FACTEUR_DOMAIN (default ac-exemple.fr) unless FACTEUR_HOSTNAME.
+    expect(lines[0]).toBe('ac-test.fr. 3600 IN MX 10 mail.ac-exemple.fr.');
+    expect(lines[1]).toBe('ac-test.fr. 3600 IN TXT "v=spf1 mx -all"');
+    expect(lines[2]).toMatch(
+      /^f\d{6}\._domainkey\.ac-test\.fr\. 3600 IN TXT "v=DKIM1; k=rsa; p=[A-Za-z0-9+/]+" "[A-Za-z0-9+/=]+"/,
+    );
+    expect(lines[3]).toBe(
+      '_dmarc.ac-test.fr. 3600 IN TXT "v=DMARC1; p=quarantine; adkim=s; aspf=s; rua=mailto:postmaster@ac-test.fr"',
+    );
+    const json = JSON.parse((await cli('domain', 'dns', 'ac-test.fr', '--json')).stdout);
+    const dkim = json.find((r: { name: string }) => r.name.includes('_domainkey'));
+    const { createPublicKey } = await import('node:crypto');
+    const key = createPublicKey({
+      key: Buffer.from(dkim.value.split('p=')[1], 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    // The same key on every call: it is created once.
+    expect(JSON.parse((await cli('domain', 'dns', 'ac-test.fr', '--json')).stdout)).toEqual(json);
+  });
+
   it('refuses something that is not a domain name', async () => {
     const result = await freshCli()('domain', 'add', 'not a domain');
     expect(result.code).toBe(1);

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../platform/config/index.js';
 import { createLogger } from '../platform/log/index.js';
 import { domainCommand } from './commands/domain.js';
 import { importCommand } from './commands/import.js';
+import { queueCommand } from './commands/queue.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 import type { Output } from './output.js';
@@ -34,10 +35,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return command === undefined ? 2 : 0;
   }
   try {
-    if (!['serve', 'domain', 'user', 'import'].includes(command)) {
+    if (!['serve', 'domain', 'user', 'import', 'queue'].includes(command)) {
       throw new UsageError(
         `unknown command "${command}"`,
-        'facteur serve|domain|user|import (facteur --help)',
+        'facteur serve|domain|user|import|queue (facteur --help)',
       );
     }
     const config = loadConfig(io.env);
@@ -51,8 +52,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     const facteur = await openFacteur(config, log);
     try {
       await ensureOrganisation(facteur.ctx, config.institutionName);
-      if (command === 'domain') await domainCommand(facteur.ctx, rest, output);
+      if (command === 'domain')
+        await domainCommand(facteur.ctx, rest, output, config.hostname ?? `mail.${config.domain}`);
       else if (command === 'import') await importCommand(facteur.ctx, rest, output);
+      else if (command === 'queue') await queueCommand(facteur.ctx, rest, output);
       else await userCommand(facteur.ctx, rest, output);
     } finally {
       await facteur.close();

@@ -17,6 +17,7 @@ export const USAGE = {
   serve: 'facteur serve',
   domainAdd: 'facteur domain add DOMAIN [--json]',
   domainList: 'facteur domain list [--json]',
+  domainDns: 'facteur domain dns DOMAIN [--json]',
   userAdd:
     'facteur user add --first F --last L --domain D [--profile P] [--password X | --numen N] [--birth-date YYYY-MM-DD] [--recovery-email E] [--establishment UAI] [--end-date YYYY-MM-DD] [--admin] [--json]',
   userList: 'facteur user list [--status active|disabled] [--limit N] [--offset N] [--json]',
@@ -25,6 +26,9 @@ export const USAGE = {
   userEnable: 'facteur user enable IDENTIFIER|ADDRESS [--json]',
   userUnlock: 'facteur user unlock IDENTIFIER|ADDRESS [--json]',
   importMbox: 'facteur import mbox ADDRESS FILE [--folder NAME] [--json]',
+  queueList: 'facteur queue list [--all] [--json]',
+  queueRetry: 'facteur queue retry ID [--json]',
+  queueDelete: 'facteur queue delete ID [--json]',
 } as const;
 
 export const GENERAL_USAGE = [

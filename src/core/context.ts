@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { PasswordHasher } from '../platform/crypto/index.js';
+import type { DNSResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import type { BlobStore } from '../store/blob/index.js';
 import type { SearchIndex } from '../store/search/index.js';
@@ -32,6 +33,8 @@ export interface CoreContext {
   blobs: BlobStore;
   /** Full-text index of messages (SQLite FTS5 or PostgreSQL tsvector). */
   search: SearchIndex;
+  /** DNS lookups (SPF/DKIM/DMARC, MX); a table in tests. */
+  dns: DNSResolver;
 }
 
 /** Who performs an administrative action, for the audit log: an account id, `cli` or `system`. */

@@ -53,6 +53,8 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     FACTEUR_DOMAIN: 'ac-test.fr',
     FACTEUR_HTTP_PORT: '0',
     FACTEUR_SMTP_PORT: '0',
+    FACTEUR_SUBMISSION_PORT: '0',
+    FACTEUR_SUBMISSIONS_PORT: '0',
     FACTEUR_LISTEN_HOST: '127.0.0.1',
     FACTEUR_INSTITUTION_NAME: 'Académie de Test',
     FACTEUR_LOG_LEVEL: 'warn',

@@ -43,18 +43,24 @@ export function swaks(port: number, args: string[]): Promise<ProcessResult> {
 const SMTPLIB_SEND = `
 import json, smtplib, sys
 req = json.load(sys.stdin)
-s = smtplib.SMTP('127.0.0.1', req['port'], timeout=20)
+import ssl
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+if req.get('implicit_tls'):
+    s = smtplib.SMTP_SSL('127.0.0.1', req['port'], timeout=20, context=ctx)
+else:
+    s = smtplib.SMTP('127.0.0.1', req['port'], timeout=20)
 result = {'ehlo': None, 'refused': {}, 'error': None}
 try:
     code, msg = s.ehlo('client.example.org')
     result['ehlo'] = msg.decode()
     if req.get('starttls'):
-        import ssl
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
         s.starttls(context=ctx)
-        s.ehlo('client.example.org')
+        code, msg = s.ehlo('client.example.org')
+        result['ehlo_tls'] = msg.decode()
+    if req.get('user'):
+        s.login(req['user'], req['password'])
     refused = s.sendmail(req['from'], req['to'], req['message'].encode('latin-1'), mail_options=req.get('mail_options', []))
     result['refused'] = {k: [v[0], v[1].decode()] for k, v in refused.items()}
 except smtplib.SMTPRecipientsRefused as e:
@@ -69,6 +75,7 @@ print(json.dumps(result))
 
 export interface SmtplibResult {
   ehlo: string | null;
+  ehlo_tls?: string;
   refused: Record<string, [number, string]>;
   error: null | { type: string; code?: number; message?: string; detail?: Record<string, [number, string]> };
 }
@@ -80,6 +87,9 @@ export async function smtplibSend(request: {
   to: string[];
   message: Buffer;
   starttls?: boolean;
+  implicitTls?: boolean;
+  user?: string;
+  password?: string;
   mailOptions?: string[];
 }): Promise<SmtplibResult> {
   const result = await run(
@@ -91,6 +101,9 @@ export async function smtplibSend(request: {
       to: request.to,
       message: request.message.toString('latin1'),
       starttls: request.starttls ?? false,
+      implicit_tls: request.implicitTls ?? false,
+      user: request.user ?? null,
+      password: request.password ?? null,
       mail_options: request.mailOptions ?? [],
     }),
   );

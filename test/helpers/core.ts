@@ -16,6 +16,7 @@ import { createFsBlobStore } from '../../src/store/blob/fs-blob-store.js';
 import { createPostgresSearchIndex } from '../../src/store/search/postgres-tsvector.js';
 import { createSqliteSearchIndex } from '../../src/store/search/sqlite-fts5.js';
 import { openTestDatabase, type TestBackend } from './database.js';
+import { createFakeResolver } from './dns.js';
 
 export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 
@@ -40,6 +41,7 @@ export async function buildCoreContext(backend: TestBackend) {
     log: createLogger({ level: 'debug', destination }),
     blobs: createFsBlobStore(join(mkdtempSync(join(tmpdir(), 'facteur-blobs-')), 'blobs')),
     search,
+    dns: createFakeResolver({}),
     auth: {
       lockoutAttempts: 5,
       lockoutMs: 30 * 60_000,

@@ -46,6 +46,8 @@ export async function startTestServer(
     FACTEUR_LISTEN_HOST: '127.0.0.1',
     FACTEUR_HTTP_PORT: '0',
     FACTEUR_SMTP_PORT: '0',
+    FACTEUR_SUBMISSION_PORT: '0',
+    FACTEUR_SUBMISSIONS_PORT: '0',
     FACTEUR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Cheap hashing keeps the suite fast; the cost itself is measured by bench/sign-in.ts.
     FACTEUR_ARGON2_MEMORY_KIB: '1024',

@@ -1,10 +1,40 @@
 import type { CoreContext } from '../../core/context.js';
-import { addDomain, listOrganisationDomains } from '../../core/directory/index.js';
+import {
+  addDomain,
+  domainDnsRecords,
+  getDomain,
+  listOrganisationDomains,
+  zoneTxt,
+} from '../../core/directory/index.js';
 import { emit, type Output, table } from '../output.js';
 import { parseCommandArgs, USAGE, UsageError } from '../usage.js';
 
-export async function domainCommand(ctx: CoreContext, args: string[], output: Output): Promise<void> {
+export async function domainCommand(
+  ctx: CoreContext,
+  args: string[],
+  output: Output,
+  mailHost: string,
+): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'dns') {
+    const { positionals } = parseCommandArgs(rest, { json: { type: 'boolean' } }, USAGE.domainDns, {
+      min: 1,
+      max: 1,
+    });
+    const domain = await getDomain(ctx, positionals[0] as string);
+    const records = await domainDnsRecords(ctx, domain, mailHost);
+    emit(
+      output,
+      records,
+      records
+        .map(
+          (r) =>
+            `; ${r.purpose}\n${r.name} 3600 IN ${r.type} ${r.type === 'TXT' ? zoneTxt(r.value) : r.value}`,
+        )
+        .join('\n'),
+    );
+    return;
+  }
   if (sub === 'add') {
     const { positionals } = parseCommandArgs(rest, { json: { type: 'boolean' } }, USAGE.domainAdd, {
       min: 1,
@@ -26,6 +56,6 @@ export async function domainCommand(ctx: CoreContext, args: string[], output: Ou
   }
   throw new UsageError(
     sub ? `unknown domain command "${sub}"` : 'missing domain command',
-    `${USAGE.domainAdd} | ${USAGE.domainList}`,
+    `${USAGE.domainAdd} | ${USAGE.domainList} | ${USAGE.domainDns}`,
   );
 }

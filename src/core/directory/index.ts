@@ -12,6 +12,15 @@ export {
 } from './accounts.js';
 export { DEFAULT_PROFILE, DEFAULT_PROFILES } from './defaults.js';
 export {
+  DKIM_KEY_BITS,
+  type DnsRecord,
+  domainDnsRecords,
+  ensureDkimKey,
+  type SigningKey,
+  signingKeyFor,
+  zoneTxt,
+} from './dkim.js';
+export {
   addDomain,
   ensureOrganisation,
   getDomain,

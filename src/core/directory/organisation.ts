@@ -23,6 +23,7 @@ import {
 } from '../../store/sql/index.js';
 import type { Actor, CoreContext } from '../context.js';
 import { DEFAULT_PROFILES } from './defaults.js';
+import { ensureDkimKey } from './dkim.js';
 
 const DOMAIN_NAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -82,6 +83,7 @@ export async function addDomain(ctx: CoreContext, input: string, actor: Actor): 
     if (isUniqueViolation(error)) throw new UserError('domain.exists', `domain ${name} already exists`);
     throw error;
   }
+  await ensureDkimKey(ctx, domain);
   await appendAudit(ctx.db, {
     at: domain.created_at,
     actor,

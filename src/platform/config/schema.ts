@@ -153,6 +153,17 @@ export const CONFIG_KEYS = {
     default: 52_428_800,
     description: 'Largest message accepted over SMTP (bytes; default 50 MiB), announced with SIZE.',
   },
+  outboundConcurrency: {
+    env: 'FACTEUR_OUTBOUND_CONCURRENCY',
+    schema: positiveInt(100),
+    default: 10,
+    description: 'Outbound SMTP deliveries in parallel per node.',
+  },
+  outboundPort: {
+    env: 'FACTEUR_OUTBOUND_PORT',
+    schema: port.optional(),
+    description: 'Remote SMTP port for MX delivery (default 25); for test harnesses only.',
+  },
   relay: {
     env: 'FACTEUR_RELAY',
     schema: smtpUrl,

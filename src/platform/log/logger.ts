@@ -54,7 +54,20 @@ export const LOG_EVENTS = [
   'smtp.delivery.accepted',
   'smtp.delivery.failed',
   'smtp.error',
+  'smtp.submission.accepted',
   'mail.index.failed',
+  'outbound.queued',
+  'outbound.delivered',
+  'outbound.deferred',
+  'outbound.failed',
+  'outbound.bounced',
+  'outbound.bounce.suppressed',
+  'outbound.bounce.failed',
+  'outbound.lease.lost',
+  'outbound.connection.failed',
+  'outbound.runner.error',
+  'outbound.purged',
+  'outbound.deleted',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -30,8 +30,10 @@ import type { Logger } from '../../platform/log/index.js';
 import { findDomainByName } from '../../store/sql/index.js';
 import { installEnhancedCodePassthrough, smtpError } from './enhanced-codes.js';
 import { receivedHeader } from './received-header.js';
+import { createConnectionLimiter, createSessionState, readMessage, reply } from './session-support.js';
 
-export const MAX_CONNECTIONS_PER_IP = 20;
+export { MAX_CONNECTIONS_PER_IP } from './session-support.js';
+
 export const MAX_RECIPIENTS = 1000;
 
 export interface MxServerOptions {
@@ -51,16 +53,8 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
   installEnhancedCodePassthrough();
   const { ctx } = options;
   const log = options.log.child({ proto: 'smtp' });
-  const connectionsByIp = new Map<string, number>();
-  const envelopes = new WeakMap<SMTPServerSession, Envelope>();
-  const envelopeOf = (session: SMTPServerSession) => {
-    let envelope = envelopes.get(session);
-    if (!envelope) {
-      envelope = { recipients: new Map() };
-      envelopes.set(session, envelope);
-    }
-    return envelope;
-  };
+  const limiter = createConnectionLimiter(log);
+  const envelopes = createSessionState<Envelope>(() => ({ recipients: new Map() }));
 
   const server: SMTPServer = new SMTPServer({
     name: options.hostname,
@@ -77,53 +71,28 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
     logger: false,
     socketTimeout: 5 * 60_000,
 
-    onConnect(session, callback) {
-      const ip = session.remoteAddress;
-      const count = (connectionsByIp.get(ip) ?? 0) + 1;
-      if (count > MAX_CONNECTIONS_PER_IP) {
-        log.warn({ event: 'smtp.connection.refused', client: ip }, 'too many connections from this address');
-        return callback(smtpError(421, '4.7.0', 'Too many connections from your address, try again later'));
-      }
-      connectionsByIp.set(ip, count);
-      callback();
-    },
-
-    onClose(session) {
-      const ip = session.remoteAddress;
-      const count = (connectionsByIp.get(ip) ?? 1) - 1;
-      if (count <= 0) connectionsByIp.delete(ip);
-      else connectionsByIp.set(ip, count);
-    },
+    onConnect: limiter.onConnect,
+    onClose: limiter.onClose,
 
     onMailFrom(_address, session, callback) {
       // A new transaction (RSET, or the next message on the connection) starts empty.
-      envelopes.set(session, { recipients: new Map() });
+      envelopes.reset(session);
       callback();
     },
 
     onRcptTo(address, session, callback) {
-      checkRecipient(address.address, session)
-        .then((recipient) => {
-          envelopeOf(session).recipients.set(recipient.account.id, recipient);
-          callback();
-        })
-        .catch((error: Error & { responseCode?: number }) => {
-          if (error.responseCode === undefined) log.error({ event: 'smtp.error', err: error }, 'RCPT failed');
-          callback(
-            error.responseCode ? error : smtpError(451, '4.3.0', 'Temporary local error, try again later'),
-          );
-        });
+      reply(
+        log,
+        'RCPT',
+        checkRecipient(address.address, session).then((recipient) => {
+          envelopes.get(session).recipients.set(recipient.account.id, recipient);
+        }),
+        callback,
+      );
     },
 
     onData(stream, session, callback) {
-      receive(stream as Readable & { sizeExceeded?: boolean }, session)
-        .then((reply) => callback(null, reply))
-        .catch((error: Error & { responseCode?: number }) => {
-          if (error.responseCode === undefined) log.error({ event: 'smtp.error', err: error }, 'DATA failed');
-          callback(
-            error.responseCode ? error : smtpError(451, '4.3.0', 'Temporary local error, try again later'),
-          );
-        });
+      reply(log, 'DATA', receive(stream, session), callback);
     },
   });
 
@@ -134,7 +103,7 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
       log.info({ event: 'smtp.relay.refused', client: session.remoteAddress }, 'relay attempt refused');
       throw smtpError(554, '5.7.1', `Relay access denied for <${address}>`);
     }
-    if (envelopeOf(session).recipients.size >= MAX_RECIPIENTS) {
+    if (envelopes.get(session).recipients.size >= MAX_RECIPIENTS) {
       throw smtpError(452, '4.5.3', 'Too many recipients');
     }
     const recipient = await findRecipient(ctx, address);
@@ -156,12 +125,8 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
     stream: Readable & { sizeExceeded?: boolean },
     session: SMTPServerSession,
   ): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    if (stream.sizeExceeded)
-      throw smtpError(552, '5.3.4', `Message exceeds the maximum size of ${options.maxMessageBytes} bytes`);
-    const original = Buffer.concat(chunks);
-    const envelope = envelopeOf(session);
+    const original = await readMessage(stream, options.maxMessageBytes);
+    const envelope = envelopes.get(session);
     const recipients = [...envelope.recipients.values()];
     if (recipients.length === 0) throw smtpError(503, '5.5.1', 'No valid recipients');
 

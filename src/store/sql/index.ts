@@ -27,6 +27,7 @@ export {
   type NewAuditEntry,
 } from './audit-log.js';
 export type { SqlDialect } from './dialect.js';
+export { findActiveDkimKey, insertDkimKey, listDkimKeys } from './dkim-keys.js';
 export { findDomainById, findDomainByName, insertDomain, listDomains, type NewDomain } from './domains.js';
 export {
   isForeignKeyViolation,
@@ -71,6 +72,23 @@ export {
   insertOrganisation,
   type NewOrganisation,
 } from './organisations.js';
+export {
+  type ClaimOptions,
+  claimDueRecipients,
+  deleteOutboundMessage,
+  findOutboundMessage,
+  insertOutboundMessage,
+  type ListOutboundOptions,
+  listOutboundMessages,
+  listOutboundRecipients,
+  type NewOutboundMessage,
+  type NewOutboundRecipient,
+  purgeFinishedOutboundMessages,
+  type RecipientOutcome,
+  recordRecipientAttempt,
+  releaseRecipients,
+  rescheduleOutboundMessage,
+} from './outbound-queue.js';
 export { MAX_PAGE_SIZE } from './pagination.js';
 export {
   findProfileById,

@@ -20,6 +20,8 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { SqlDialect } from './dialect.js';
 import { directoryMigration } from './migrations/0001-directory.js';
 import { mailMigration } from './migrations/0002-mail.js';
+import { outboundQueueMigration } from './migrations/0003-outbound-queue.js';
+import { dkimKeysMigration } from './migrations/0004-dkim-keys.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -30,6 +32,8 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-directory': directoryMigration(dialect),
     '0002-mail': mailMigration(dialect),
+    '0003-outbound-queue': outboundQueueMigration(),
+    '0004-dkim-keys': dkimKeysMigration(),
   };
 }
 

@@ -206,6 +206,52 @@ export interface ChangeLogTable {
   uid: number | null;
 }
 
+export interface DkimKeyTable {
+  id: string;
+  domain_id: string;
+  selector: string;
+  algorithm: 'rsa-sha256' | 'ed25519-sha256';
+  /** Base64 SubjectPublicKeyInfo (DER), as published in the `p=` tag. */
+  public_key: string;
+  /** PEM private key sealed with the deployment secret (platform/crypto). */
+  private_key_sealed: string;
+  active: number;
+  created_at: number;
+}
+
+export type OutboundRecipientStatus = 'queued' | 'delivered' | 'failed' | 'bounced';
+
+export interface OutboundMessageTable {
+  id: string;
+  /** The raw message in the BlobStore (durable before this row commits). */
+  blob_id: string;
+  /** RFC 5321 reverse-path; `''` is the null sender `<>` (bounces), never bounced itself. */
+  mail_from: string;
+  /** The submitting account, for bounces and `facteur queue list`; null for bounces and forwards. */
+  account_id: string | null;
+  size: number;
+  created_at: number;
+  /** When delivery is given up (created_at + 5 days, RFC 5321 §4.5.4.1). */
+  expires_at: number;
+}
+
+export interface OutboundRecipientTable {
+  id: string;
+  message_id: string;
+  recipient: string;
+  /** Lower-case domain of `recipient`: deliveries are grouped by it. */
+  domain: string;
+  status: OutboundRecipientStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  /** The remote reply line (or our reason), bounded length. */
+  last_response: string | null;
+  /** The runner holding the recipient until `lease_until` (several nodes on one database). */
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   domains: DomainTable;
@@ -221,6 +267,9 @@ export interface Database {
   messages: MessageTable;
   mailbox_messages: MailboxMessageTable;
   change_log: ChangeLogTable;
+  outbound_messages: OutboundMessageTable;
+  outbound_recipients: OutboundRecipientTable;
+  dkim_keys: DkimKeyTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -239,3 +288,6 @@ export type MessageBody = Selectable<MessageBodyTable>;
 export type Message = Selectable<MessageTable>;
 export type MailboxMessage = Selectable<MailboxMessageTable>;
 export type ChangeLogEntry = Selectable<ChangeLogTable>;
+export type DkimKey = Selectable<DkimKeyTable>;
+export type OutboundMessage = Selectable<OutboundMessageTable>;
+export type OutboundRecipient = Selectable<OutboundRecipientTable>;

@@ -1,0 +1,11 @@
+export { parseRelayUrl, type RelayTarget } from '../protocols/smtp/outbound-client.js';
+export {
+  CLAIM_BATCH_SIZE,
+  createQueueRunner,
+  FINISHED_RETENTION_MS,
+  LEASE_MS,
+  POLL_INTERVAL_MS,
+  type QueueRunner,
+  type QueueRunnerOptions,
+  type RunReport,
+} from './queue-runner.js';
