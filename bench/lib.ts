@@ -3,9 +3,9 @@
  * quiet CPU, take medians. Benchmarks print figures; they are not tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -31,6 +31,8 @@ export async function spawnServer(
       FACTEUR_DATA_DIR: dataDir,
       FACTEUR_HTTP_PORT: '0',
       FACTEUR_SMTP_PORT: '0',
+      FACTEUR_SUBMISSION_PORT: '0',
+      FACTEUR_SUBMISSIONS_PORT: '0',
       FACTEUR_LISTEN_HOST: '127.0.0.1',
       FACTEUR_LOG_LEVEL: 'info',
       ...env,
@@ -100,3 +102,131 @@ export async function waitForQuietCpu(): Promise<void> {
     if (busy < 0.15) return;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Added for smtp-vs-postfix.ts, broadcast.ts, search-latency.ts (additive only).
+
+export interface OfflineServer {
+  child: ChildProcess;
+  httpPort: number;
+  smtpPort: number;
+  dataDir: string;
+  /** The server's JSON log (its stdout) goes to this file, so the bench process does not read it. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built server (bench/serve-offline.mjs: `facteur serve` with DNS answered NXDOMAIN at
+ * once) on `dataDir`, ephemeral ports on 127.0.0.1; resolves once SMTP and HTTP listen.
+ * `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'].
+ */
+export async function spawnOfflineServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'facteur-bench-')),
+  nodeArgs: string[] = [],
+): Promise<OfflineServer> {
+  const logFile = join(dataDir, '..', `${basename(dataDir)}.log`);
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bench/serve-offline.mjs')], {
+    env: {
+      ...process.env,
+      FACTEUR_DATA_DIR: dataDir,
+      FACTEUR_HTTP_PORT: '0',
+      FACTEUR_SMTP_PORT: '0',
+      // Every listener on an ephemeral port, whichever of them this version has.
+      FACTEUR_SUBMISSION_PORT: '0',
+      FACTEUR_SUBMISSIONS_PORT: '0',
+      FACTEUR_IMAP_PORT: '0',
+      FACTEUR_IMAPS_PORT: '0',
+      FACTEUR_MANAGESIEVE_PORT: '0',
+      FACTEUR_LISTEN_HOST: '127.0.0.1',
+      FACTEUR_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', out, 'pipe'],
+  });
+  closeSync(out);
+  const ports = await new Promise<{ httpPort: number; smtpPort: number }>((resolve, reject) => {
+    let buffer = '';
+    child.stderr?.on('data', (chunk) => {
+      buffer += String(chunk);
+      const match = /\{"ready":true.*\}/.exec(buffer);
+      if (match) resolve(JSON.parse(match[0]));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
+  });
+  return {
+    child,
+    ...ports,
+    dataDir,
+    logFile,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Samples VmRSS of a process every `everyMs`; `peak()` in bytes. */
+export function rssSampler(pid: number, everyMs = 100): { peak(): number; stop(): void } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+    } catch {
+      // exited
+    }
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    peak: () => {
+      sample();
+      return peak;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** The p-quantile (0…1) by nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Bytes allocated on disk under `path` (like `du -s --block-size=1`), and the apparent size. */
+export function diskUsage(path: string): { allocated: number; apparent: number; files: number } {
+  const total = { allocated: 0, apparent: 0, files: 0 };
+  const walk = (p: string) => {
+    const st = lstatSync(p);
+    total.allocated += st.blocks * 512;
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p)) walk(join(p, name));
+    } else {
+      total.apparent += st.size;
+      total.files++;
+    }
+  };
+  if (existsSync(path)) walk(path);
+  return total;
+}
+
+/**
+ * The SpamAssassin corpus messages (test/corpus), mbox envelope line stripped, CRLF as on the wire.
+ */
+export async function loadCorpusMessages(limit = Number.POSITIVE_INFINITY): Promise<Buffer[]> {
+  const { listCorpusFiles } = await import('../test/corpus/corpus-files.js');
+  return listCorpusFiles()
+    .slice(0, limit)
+    .map((file) => {
+      let text = readFileSync(file).toString('latin1');
+      if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
+      return Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'latin1');
+    });
+}
+
+export const MiB = 1024 * 1024;
