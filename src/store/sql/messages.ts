@@ -7,7 +7,7 @@
  * - Lookups by message-id header for threading are filtered by account through the join on
  *   `messages`, so one account's threads never leak into another's.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { ChangeLogEntry, Database, MailboxMessage, Message, MessageBody } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -45,19 +45,35 @@ export async function findMessageById(db: Db, accountId: string, id: string): Pr
     .executeTakeFirst();
 }
 
-/** Thread ids of the account's messages whose Message-ID is one of `messageIds`. */
+/**
+ * Thread ids of the account's messages whose Message-ID is one of `messageIds`.
+ * Two steps on purpose: bodies by Message-ID (its index), then messages by blob (the
+ * (blob_id, account_id) index). A single join let SQLite, without statistics, scan every message of
+ * the account instead: 28 ms per delivery at 14 000 messages (bench/search-latency.ts).
+ */
 export async function findThreadIdsByMessageIds(
   db: Db,
   accountId: string,
   messageIds: string[],
 ): Promise<string[]> {
   if (messageIds.length === 0) return [];
+  const bodies = await db
+    .selectFrom('message_bodies')
+    .select('blob_id')
+    .where('message_id', 'in', messageIds)
+    .execute();
+  if (bodies.length === 0) return [];
   const rows = await db
     .selectFrom('messages')
-    .innerJoin('message_bodies', 'message_bodies.blob_id', 'messages.blob_id')
-    .select('messages.thread_id')
-    .where('messages.account_id', '=', accountId)
-    .where('message_bodies.message_id', 'in', messageIds)
+    .select('thread_id')
+    .where(
+      'blob_id',
+      'in',
+      bodies.map((b) => b.blob_id),
+    )
+    // `|| ''` keeps the planner off the account index (without statistics SQLite prefers it and
+    // scans the whole mailbox); the filter still applies, on the rows the blob index finds.
+    .where(sql`${sql.ref('account_id')} || ''`, '=', accountId)
     .distinct()
     .execute();
   return rows.map((r) => r.thread_id);
