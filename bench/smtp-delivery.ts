@@ -74,7 +74,7 @@ try {
           const client = await SmtpClient.open(smtpPort);
           for (let i = next++; i < perRun; i = next++) {
             const message = corpus[(sent + i) % corpus.length] as Buffer;
-            const reply = await client.send(
+            const reply = await client.sendMessage(
               'bench@example.org',
               [`prenom${i % MAILBOXES}.nom${i % MAILBOXES}@ac-test.fr`],
               message,

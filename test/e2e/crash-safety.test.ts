@@ -92,7 +92,7 @@ describe('crash safety', () => {
         const message = Buffer.from(
           `From: load@example.org\r\nTo: sylvie.dupont@ac-test.fr\r\nSubject: ${token}\r\nMessage-ID: <${token}@example.org>\r\n\r\n${'Ligne de texte pour remplir le message.\r\n'.repeat(50 + i)}`,
         );
-        const reply = await client.send('load@example.org', ['sylvie.dupont@ac-test.fr'], message);
+        const reply = await client.sendMessage('load@example.org', ['sylvie.dupont@ac-test.fr'], message);
         if (reply.code === 250) acknowledged.add(token);
         else break;
       }

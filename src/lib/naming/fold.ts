@@ -8,7 +8,8 @@
  *   locale-dependent, so the same name gives the same identifier on every machine.
  */
 
-const NON_DECOMPOSING: Readonly<Record<string, string>> = {
+/** Letters NFD does not decompose, mapped to ASCII: shared by naming and search folding. */
+export const NON_DECOMPOSING_LETTERS: Readonly<Record<string, string>> = {
   œ: 'oe',
   æ: 'ae',
   ß: 'ss',
@@ -29,7 +30,7 @@ export function foldAccents(input: string): string {
     const code = ch.codePointAt(0) ?? 0;
     // Combining diacritical marks (U+0300–U+036F) are what NFD split off the base letters.
     if (code >= 0x300 && code <= 0x36f) continue;
-    out += NON_DECOMPOSING[ch] ?? ch;
+    out += NON_DECOMPOSING_LETTERS[ch] ?? ch;
   }
   return out.normalize('NFC');
 }

@@ -1,4 +1,4 @@
-export { foldAccents, foldCompact, foldHyphenated } from './fold.js';
+export { foldAccents, foldCompact, foldHyphenated, NON_DECOMPOSING_LETTERS } from './fold.js';
 export {
   addressLocalPartBase,
   identifierBase,

@@ -22,6 +22,7 @@
  *   MAX_QUERY_WORDS bounds the size of the generated match expression a client can make us run.
  */
 import { InputError } from '../../lib/errors/index.js';
+import { NON_DECOMPOSING_LETTERS } from '../../lib/naming/index.js';
 import type { SearchDocument, SearchQuery } from './search-index.js';
 
 /** Body characters indexed; text past the first MiB of a body is logs and dumps nobody searches. */
@@ -50,18 +51,8 @@ const TSVECTOR_MAX_POSITIONS_PER_LEXEME = 256;
 const TSVECTOR_LEXEME_OVERHEAD_BYTES = 7;
 const TSVECTOR_POSITION_BYTES = 2;
 
-const NON_DECOMPOSING: Readonly<Record<string, string>> = {
-  œ: 'oe',
-  æ: 'ae',
-  ß: 'ss',
-  ø: 'o',
-  ł: 'l',
-  đ: 'd',
-  ð: 'd',
-  þ: 'th',
-  ı: 'i',
-};
-const NON_DECOMPOSING_PATTERN = /[œæßøłđðþı]/g;
+const NON_DECOMPOSING = NON_DECOMPOSING_LETTERS;
+const NON_DECOMPOSING_PATTERN = new RegExp(`[${Object.keys(NON_DECOMPOSING_LETTERS).join('')}]`, 'g');
 const COMBINING_MARKS = /\p{M}+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 const WHITESPACE = /\s+/u;
