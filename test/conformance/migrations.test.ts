@@ -14,7 +14,13 @@ import {
 } from '../helpers/database.js';
 
 /** Every migration this build knows, in order: a new migration is added here too. */
-const ALL_MIGRATIONS = ['0001-directory', '0002-mail', '0003-outbound-queue', '0004-dkim-keys'];
+const ALL_MIGRATIONS = [
+  '0001-directory',
+  '0002-mail',
+  '0003-outbound-queue',
+  '0004-dkim-keys',
+  '0005-base-subject-index',
+];
 
 const EXPECTED_TABLES = [
   'accounts',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/lib/errors/index.js';
 import {
@@ -30,6 +31,7 @@ function buildDocument(overrides: Partial<SearchDocument> = {}): SearchDocument 
   return {
     accountId: ACCOUNT_A,
     messageId: `m${sequence}`,
+    bodyKey: `body-${sequence}`,
     subject: '',
     from: '',
     to: '',
@@ -211,6 +213,72 @@ describe.each(testBackends())('search index on %s', (backend) => {
     expect(await search.search({ accountId: 'acc-c', limit: 10 })).toEqual([]);
   });
 
+  async function storedTexts(): Promise<number> {
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from search_body`.execute(
+      store.db,
+    );
+    return Number(rows[0]?.n);
+  }
+
+  it('stores a text shared by several accounts once, and drops it with its last document', async () => {
+    const text = { subject: 'Circulaire de rentrée', body: 'à tous les personnels', bodyKey: 'blob-shared' };
+    await search.indexMany([
+      buildDocument({ accountId: ACCOUNT_A, messageId: 'ma', ...text }),
+      buildDocument({ accountId: ACCOUNT_B, messageId: 'mb', ...text }),
+    ]);
+    // Same key, other text: the key names the text, the first indexed one stays.
+    await search.index(
+      buildDocument({ accountId: 'acc-c', messageId: 'mc', ...text, subject: 'ignoré', body: 'ignoré' }),
+    );
+    expect(await storedTexts()).toBe(1);
+    for (const accountId of [ACCOUNT_A, ACCOUNT_B, 'acc-c']) {
+      expect(await search.search({ accountId, text: 'circulaire personnels', limit: 10 })).toHaveLength(1);
+      expect(await search.search({ accountId, text: 'ignore', limit: 10 })).toEqual([]);
+    }
+    await search.remove(ACCOUNT_A, ['ma']);
+    await search.remove('acc-c', ['mc']);
+    expect(await storedTexts()).toBe(1);
+    expect(await found({ text: 'circulaire' })).toEqual([]);
+    expect(await search.search({ accountId: ACCOUNT_B, text: 'circulaire', limit: 10 })).toEqual(['mb']);
+    await search.remove(ACCOUNT_B, ['mb']);
+    expect(await storedTexts()).toBe(0);
+  });
+
+  it('writes within the caller’s transaction: a rollback leaves nothing indexed', async () => {
+    const failure = new Error('delivery failed after indexing');
+    const outcome = await errorOf(() =>
+      store.db.transaction().execute(async (trx) => {
+        await search.index(buildDocument({ messageId: 'rolled-back', subject: 'annulé' }), trx);
+        throw failure;
+      }),
+    );
+    expect(outcome).toBe(failure);
+    expect(await found({})).toEqual([]);
+    expect(await storedTexts()).toBe(0);
+    await store.db.transaction().execute(async (trx) => {
+      await search.index(buildDocument({ messageId: 'committed', subject: 'validé' }), trx);
+    });
+    expect(await found({ text: 'valide' })).toEqual(['committed']);
+  });
+
+  it('says when its tables were created, and rebuilds tables of an older version empty', async () => {
+    const other = await openTestDatabase(backend);
+    try {
+      const fresh = createIndex(backend, other);
+      expect(await fresh.ensureSchema()).toEqual({ created: true });
+      await fresh.index(buildDocument({ messageId: 'old', subject: 'ancien format' }));
+      expect(await fresh.ensureSchema()).toEqual({ created: false });
+      await sql`update search_meta set value = '1' where name = 'schema_version'`.execute(other.db);
+      expect(await fresh.ensureSchema()).toEqual({ created: true });
+      expect(await fresh.search({ accountId: ACCOUNT_A, limit: 10 })).toEqual([]);
+      await sql`update search_meta set value = '999' where name = 'schema_version'`.execute(other.db);
+      const refused = await errorOf(() => fresh.ensureSchema());
+      expect(refused).toMatchObject({ code: 'search.schema_version' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps accounts apart when replacing and removing the same message id', async () => {
     await search.indexMany([
       buildDocument({ accountId: ACCOUNT_A, messageId: 'm', subject: 'alpha' }),
@@ -281,7 +349,13 @@ describe.each(testBackends())('search index on %s', (backend) => {
   });
 
   it('refuses a document with an invalid date or empty ids', async () => {
-    const bad = [{ receivedAt: Number.NaN }, { receivedAt: 1.5 }, { messageId: '' }, { accountId: '' }];
+    const bad = [
+      { receivedAt: Number.NaN },
+      { receivedAt: 1.5 },
+      { messageId: '' },
+      { accountId: '' },
+      { bodyKey: '' },
+    ];
     for (const overrides of bad) {
       expect(await errorOf(() => search.index(buildDocument(overrides)))).toBeInstanceOf(RangeError);
     }

@@ -18,7 +18,7 @@
  *   id descending, byte-wise), at most `limit`.
  */
 
-export type { SearchDocument, SearchIndex, SearchQuery } from './search-index.js';
+export type { SearchDocument, SearchExecutor, SearchIndex, SearchQuery } from './search-index.js';
 export {
   MAX_INDEXED_BODY_CHARS,
   MAX_INDEXED_FIELD_CHARS,

@@ -2,13 +2,16 @@
  * SearchIndex on PostgreSQL full-text search (tsvector, GIN).
  *
  * Implementation notes
- * - Layout: one row per (account_id, message_id) holding five tsvectors (subject, from, to, body,
- *   attachments), maintained by the INSERT rather than generated: a generated column would need the
- *   source text stored beside it, a second copy of every body that nothing reads. Five vectors rather
- *   than one weighted vector because tsvector has four weights for five columns, and because a phrase
- *   must not match across two fields (FTS5 never does). One multicolumn GIN index serves any subset
- *   of the columns (`col @@ q OR col2 @@ q` becomes a BitmapOr); the primary key and
- *   (account_id, received_at desc, message_id desc) serve the account filter and the order.
+ * - Layout, single instance: `search_body` holds, once per body key (blob id), five tsvectors
+ *   (subject, from, to, body, attachments); `search_document (account_id, message_id, received_at,
+ *   body_key)`, one small row per account's message, says who may find it. A broadcast to 10 000
+ *   accounts adds one set of vectors and 10 000 small rows. The vectors are maintained by the INSERT
+ *   rather than generated: a generated column would need the source text stored beside it, a second
+ *   copy of every body that nothing reads. Five vectors rather than one weighted vector because
+ *   tsvector has four weights for five columns, and because a phrase must not match across two
+ *   fields (FTS5 never does). One multicolumn GIN index serves any subset of the columns; the
+ *   primary key and (account_id, received_at desc, message_id desc) serve the account filter and
+ *   the order.
  * - Text search configuration `facteur_search`: a copy of `simple` (lower case, no stop words, no
  *   stemming) with `unaccent` in front for words. No French stemming: mail search is mostly names,
  *   addresses and exact words; SQLite has no French stemmer, and the two back ends must agree.
@@ -30,11 +33,12 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { ServerError } from '../../lib/errors/index.js';
-import { checkSchemaVersion } from './schema-version.js';
-import type { SearchDocument, SearchIndex, SearchQuery } from './search-index.js';
+import { existingSchemaVersion, recordSchemaVersion, SEARCH_SCHEMA_VERSION } from './schema-version.js';
+import type { SearchDocument, SearchExecutor, SearchIndex, SearchQuery } from './search-index.js';
 import {
   compileQuery,
-  type PreparedDocument,
+  type PreparedBatch,
+  type PreparedText,
   prepareBatch,
   type SearchColumn,
   type SearchTerm,
@@ -61,22 +65,42 @@ const ALL_COLUMNS = Object.values(TSVECTOR_COLUMN);
 /** A SearchIndex over the PostgreSQL database behind `database` (any Kysely on a PostgresDialect). */
 export function createPostgresSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
   const db = database as unknown as Kysely<unknown>;
+  async function indexMany(docs: SearchDocument[], within?: SearchExecutor): Promise<void> {
+    const batch = prepareBatch(docs);
+    if (batch.entries.length === 0) return;
+    if (within) await writeBatch(within, batch);
+    else await db.transaction().execute((trx) => writeBatch(trx, batch));
+  }
   return {
     async ensureSchema() {
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(${SCHEMA_LOCK}))`.execute(trx);
         const unaccentSchema = await ensureUnaccent(trx);
         await ensureConfiguration(trx, unaccentSchema);
+        const version = await existingSchemaVersion(trx);
+        if (version !== undefined && version < SEARCH_SCHEMA_VERSION) {
+          await sql`drop table if exists search_document, search_body`.execute(trx);
+        }
+        await sql`
+          create table if not exists search_body (
+            body_key text collate "C" primary key,
+            subject_tsv tsvector not null,
+            from_tsv tsvector not null,
+            to_tsv tsvector not null,
+            body_tsv tsvector not null,
+            attachments_tsv tsvector not null
+          )
+        `.execute(trx);
+        await sql`
+          create index if not exists search_body_text_idx on search_body
+          using gin (subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
+        `.execute(trx);
         await sql`
           create table if not exists search_document (
             account_id text not null,
             message_id text collate "C" not null,
             received_at bigint not null,
-            subject_tsv tsvector not null,
-            from_tsv tsvector not null,
-            to_tsv tsvector not null,
-            body_tsv tsvector not null,
-            attachments_tsv tsvector not null,
+            body_key text collate "C" not null,
             primary key (account_id, message_id)
           )
         `.execute(trx);
@@ -85,28 +109,31 @@ export function createPostgresSearchIndex<DB>(database: Kysely<DB>): SearchIndex
           on search_document (account_id, received_at desc, message_id desc)
         `.execute(trx);
         await sql`
-          create index if not exists search_document_text_idx on search_document
-          using gin (subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
+          create index if not exists search_document_body_idx on search_document (body_key)
         `.execute(trx);
-        await checkSchemaVersion(trx);
+        await recordSchemaVersion(trx);
+        return { created: version !== SEARCH_SCHEMA_VERSION };
       });
     },
 
-    async index(doc: SearchDocument) {
-      await writeDocuments(db, prepareBatch([doc]));
-    },
-
-    async indexMany(docs: SearchDocument[]) {
-      const batch = prepareBatch(docs);
-      if (batch.length === 0) return;
-      await db.transaction().execute((trx) => writeDocuments(trx, batch));
-    },
+    index: (doc, within) => indexMany([doc], within),
+    indexMany,
 
     async remove(accountId: string, messageIds: string[]) {
       if (messageIds.length === 0) return;
-      await sql`
-        delete from search_document where account_id = ${accountId} and message_id = any(${messageIds}::text[])
-      `.execute(db);
+      await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ body_key: string }>`
+          delete from search_document where account_id = ${accountId} and message_id = any(${messageIds}::text[])
+          returning body_key
+        `.execute(trx);
+        const keys = [...new Set(rows.map((row) => row.body_key))];
+        if (keys.length === 0) return;
+        // A separate statement: within one WITH, NOT EXISTS would still see the rows just deleted.
+        await sql`
+          delete from search_body b where b.body_key = any(${keys}::text[])
+          and not exists (select 1 from search_document d where d.body_key = b.body_key)
+        `.execute(trx);
+      });
     },
 
     async search(query: SearchQuery) {
@@ -114,14 +141,15 @@ export function createPostgresSearchIndex<DB>(database: Kysely<DB>): SearchIndex
       if (compiled.kind === 'empty') return [];
       const { accountId, terms, messageIds, limit } = compiled;
       const conditions = [
-        sql`account_id = ${accountId}`,
+        sql`d.account_id = ${accountId}`,
         ...terms.map(termCondition),
-        ...(messageIds === undefined ? [] : [sql`message_id = any(${messageIds}::text[])`]),
+        ...(messageIds === undefined ? [] : [sql`d.message_id = any(${messageIds}::text[])`]),
       ];
       const { rows } = await sql<{ message_id: string }>`
-        select message_id from search_document
+        select d.message_id from search_document d
+        ${terms.length === 0 ? sql`` : sql`join search_body b on b.body_key = d.body_key`}
         where ${sql.join(conditions, sql` and `)}
-        order by received_at desc, message_id desc
+        order by d.received_at desc, d.message_id desc
         limit ${limit}
       `.execute(db);
       return rows.map((row) => row.message_id);
@@ -129,42 +157,66 @@ export function createPostgresSearchIndex<DB>(database: Kysely<DB>): SearchIndex
   };
 }
 
-async function writeDocuments(db: Kysely<unknown>, docs: PreparedDocument[]): Promise<void> {
-  let start = 0;
-  while (start < docs.length) {
-    let end = start;
-    let chars = 0;
-    while (end < docs.length && end - start < MAX_ROWS_PER_INSERT) {
-      const doc = docs[end] as PreparedDocument;
-      const docChars =
-        doc.subject.length + doc.from.length + doc.to.length + doc.body.length + doc.attachments.length;
-      if (end > start && chars + docChars > MAX_CHARS_PER_INSERT) break;
-      chars += docChars;
-      end++;
-    }
-    await insertRows(db, docs.slice(start, end));
-    start = end;
+async function writeBatch(trx: Kysely<unknown>, batch: PreparedBatch): Promise<void> {
+  const keys = [...batch.texts.keys()];
+  const { rows } = await sql<{ body_key: string }>`
+    select body_key from search_body where body_key = any(${keys}::text[])
+  `.execute(trx);
+  const known = new Set(rows.map((row) => row.body_key));
+  const missing: [string, PreparedText][] = [];
+  for (const [key, text] of batch.texts) if (!known.has(key)) missing.push([key, text()]);
+  for (const chunk of chunked(missing, ([, text]) => textChars(text))) await insertBodies(trx, chunk);
+  for (const chunk of chunked(batch.entries, () => 0)) {
+    const values = chunk.map(
+      (entry) => sql`(${entry.accountId}, ${entry.messageId}, ${entry.receivedAt}, ${entry.bodyKey})`,
+    );
+    await sql`
+      insert into search_document (account_id, message_id, received_at, body_key)
+      values ${sql.join(values)}
+      on conflict (account_id, message_id) do update set
+        received_at = excluded.received_at, body_key = excluded.body_key
+    `.execute(trx);
   }
 }
 
-async function insertRows(db: Kysely<unknown>, docs: PreparedDocument[]): Promise<void> {
+/** Splits rows into INSERT-sized chunks: MAX_ROWS_PER_INSERT rows, MAX_CHARS_PER_INSERT characters. */
+function chunked<T>(rows: T[], charsOf: (row: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const rowChars = charsOf(row);
+    if (
+      current.length > 0 &&
+      (current.length >= MAX_ROWS_PER_INSERT || chars + rowChars > MAX_CHARS_PER_INSERT)
+    ) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(row);
+    chars += rowChars;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function textChars(text: PreparedText): number {
+  return text.subject.length + text.from.length + text.to.length + text.body.length + text.attachments.length;
+}
+
+async function insertBodies(db: Kysely<unknown>, bodies: [string, PreparedText][]): Promise<void> {
   const vector = (text: string) => sql`to_tsvector('facteur_search', ${text})`;
-  const rows = docs.map(
-    (doc) =>
-      sql`(${doc.accountId}, ${doc.messageId}, ${doc.receivedAt}, ${vector(doc.subject)}, ${vector(doc.from)},
-        ${vector(doc.to)}, ${vector(doc.body)}, ${vector(doc.attachments)})`,
+  const rows = bodies.map(
+    ([key, text]) =>
+      sql`(${key}, ${vector(text.subject)}, ${vector(text.from)}, ${vector(text.to)}, ${vector(text.body)},
+        ${vector(text.attachments)})`,
   );
+  // Another transaction may index the same body at the same moment: the first one's vectors stay.
   await sql`
-    insert into search_document
-      (account_id, message_id, received_at, subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
+    insert into search_body (body_key, subject_tsv, from_tsv, to_tsv, body_tsv, attachments_tsv)
     values ${sql.join(rows)}
-    on conflict (account_id, message_id) do update set
-      received_at = excluded.received_at,
-      subject_tsv = excluded.subject_tsv,
-      from_tsv = excluded.from_tsv,
-      to_tsv = excluded.to_tsv,
-      body_tsv = excluded.body_tsv,
-      attachments_tsv = excluded.attachments_tsv
+    on conflict (body_key) do nothing
   `.execute(db);
 }
 
@@ -173,7 +225,7 @@ function termCondition(term: SearchTerm): RawBuilder<unknown> {
   const query = sql`phraseto_tsquery('facteur_search', ${term.words.join(' ')})`;
   const columns = term.column === 'any' ? ALL_COLUMNS : [TSVECTOR_COLUMN[term.column]];
   return sql`(${sql.join(
-    columns.map((column) => sql`${sql.ref(column)} @@ ${query}`),
+    columns.map((column) => sql`${sql.ref(`b.${column}`)} @@ ${query}`),
     sql` or `,
   )})`;
 }

@@ -60,18 +60,6 @@ const WHITESPACE = /\s+/u;
 /** The searchable columns; `text` criteria search all of them. */
 export type SearchColumn = 'subject' | 'from' | 'to' | 'body' | 'attachments';
 
-/** A document as the back ends store it: every text field is folded words joined by single spaces. */
-export interface PreparedDocument {
-  accountId: string;
-  messageId: string;
-  receivedAt: number;
-  subject: string;
-  from: string;
-  to: string;
-  body: string;
-  attachments: string;
-}
-
 /** A phrase (one word or more) that must occur in `column`, or in any column when `column` is `any`. */
 export interface SearchTerm {
   column: SearchColumn | 'any';
@@ -142,39 +130,70 @@ function wordsWithinLexemeBudget(words: string[]): number {
   return words.length;
 }
 
+/** Where a document sits: one per (account, message), pointing at a shared text. */
+export interface PreparedEntry {
+  accountId: string;
+  messageId: string;
+  receivedAt: number;
+  bodyKey: string;
+}
+
+/** Folded, capped text of one body: every field is folded words joined by single spaces. */
+export interface PreparedText {
+  subject: string;
+  from: string;
+  to: string;
+  body: string;
+  attachments: string;
+}
+
 /**
- * Validates and folds a document.
- * @throws RangeError when an id is empty or `receivedAt` is not a safe integer.
+ * A batch: entries deduplicated (the last of each (accountId, messageId) wins) and, per body key,
+ * the text of its first document, folded only when asked: a back end asks only for keys it has not
+ * indexed yet, so a broadcast is folded once, not once per recipient.
  */
-export function prepareDocument(doc: SearchDocument): PreparedDocument {
-  requireId(doc.accountId, 'accountId');
-  requireId(doc.messageId, 'messageId');
-  if (!Number.isSafeInteger(doc.receivedAt)) {
-    throw new RangeError(`receivedAt must be an integer number of milliseconds, got ${doc.receivedAt}`);
+export interface PreparedBatch {
+  entries: PreparedEntry[];
+  texts: Map<string, () => PreparedText>;
+}
+
+/**
+ * Validates documents and groups them for writing.
+ * @throws RangeError when an id or body key is empty or `receivedAt` is not a safe integer.
+ */
+export function prepareBatch(docs: SearchDocument[]): PreparedBatch {
+  const entries = new Map<string, PreparedEntry>();
+  const texts = new Map<string, () => PreparedText>();
+  for (const doc of docs) {
+    requireId(doc.accountId, 'accountId');
+    requireId(doc.messageId, 'messageId');
+    requireId(doc.bodyKey, 'bodyKey');
+    if (!Number.isSafeInteger(doc.receivedAt)) {
+      throw new RangeError(`receivedAt must be an integer number of milliseconds, got ${doc.receivedAt}`);
+    }
+    const key = JSON.stringify([doc.accountId, doc.messageId]);
+    entries.delete(key);
+    entries.set(key, {
+      accountId: doc.accountId,
+      messageId: doc.messageId,
+      receivedAt: doc.receivedAt,
+      bodyKey: doc.bodyKey,
+    });
+    if (!texts.has(doc.bodyKey)) texts.set(doc.bodyKey, () => prepareText(doc));
   }
+  return { entries: [...entries.values()], texts };
+}
+
+/** Folds and caps the text fields of a document. */
+export function prepareText(doc: SearchDocument): PreparedText {
   const field = (value: string, maxChars: number) => indexedWords(value, maxChars).join(' ');
   return {
-    accountId: doc.accountId,
-    messageId: doc.messageId,
-    receivedAt: doc.receivedAt,
     subject: field(doc.subject, MAX_INDEXED_FIELD_CHARS),
     from: field(doc.from, MAX_INDEXED_FIELD_CHARS),
     to: field(doc.to, MAX_INDEXED_FIELD_CHARS),
     body: field(doc.body, MAX_INDEXED_BODY_CHARS),
     attachments: field(doc.attachmentNames, MAX_INDEXED_FIELD_CHARS),
   };
-}
-
-/** Prepares documents for one batch, keeping only the last of each (accountId, messageId). */
-export function prepareBatch(docs: SearchDocument[]): PreparedDocument[] {
-  const byKey = new Map<string, PreparedDocument>();
-  for (const doc of docs) {
-    const prepared = prepareDocument(doc);
-    const key = JSON.stringify([prepared.accountId, prepared.messageId]);
-    byKey.delete(key);
-    byKey.set(key, prepared);
-  }
-  return [...byKey.values()];
 }
 
 /** Each text criterion and the column it searches. */

@@ -2,15 +2,18 @@
  * SearchIndex on SQLite FTS5.
  *
  * Implementation notes
- * - Layout: a plain table `search_document (id integer primary key, account_id, message_id,
- *   received_at)` with UNIQUE (account_id, message_id), and a contentless FTS5 table `search_text`
- *   whose rowid is `search_document.id`. Why not one FTS5 table with UNINDEXED id columns: FTS5 has
- *   no index on UNINDEXED columns, so replacing or removing a message by (account, message id) would
- *   scan every row, and a content FTS5 table would keep a second copy of each body (up to 1 MiB)
- *   that nothing reads. Contentless with `contentless_delete=1` (SQLite ≥ 3.43) stores only the
- *   inverted index and still supports DELETE and INSERT OR REPLACE by rowid.
- * - Tenant isolation: the account filter is a join condition on `search_document.account_id`,
- *   always present in SQL. The MATCH expression is built here from folded words only (letters and
+ * - Layout, single instance: the text of a body is indexed once, however many accounts hold it.
+ *   `search_body (id integer primary key, body_key unique)` names each indexed text; the contentless
+ *   FTS5 table `search_text` holds its words under rowid = `search_body.id`; and
+ *   `search_document (account_id, message_id, received_at, body_id)`, one small row per account's
+ *   message, says who may find it. A broadcast to 10 000 accounts adds one text and 10 000 rows of
+ *   about 300 bytes (with their indexes), not 10 000 copies of the words.
+ * - Why a contentless FTS5 table and not one with UNINDEXED id columns: FTS5 has no index on
+ *   UNINDEXED columns, so finding a body by key would scan every row, and a content table would keep
+ *   a second copy of each body (up to 1 MiB) that nothing reads. `contentless_delete=1` (SQLite
+ *   ≥ 3.43) stores only the inverted index and still supports DELETE by rowid.
+ * - Tenant isolation: the account filter is a condition on `search_document.account_id`, always
+ *   present in SQL; a shared text is reachable only through an account's own document row. The MATCH expression is built here from folded words only (letters and
  *   digits, see search-text.ts), each inside a double-quoted FTS5 string, so no user character can
  *   reach FTS5's query syntax (`AND`, `NEAR(`, `*`, `col:`, `^`, quotes).
  * - Columns: `sender` and `recipients` rather than `from`/`to`, which are SQL keywords.
@@ -22,13 +25,13 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { ServerError } from '../../lib/errors/index.js';
-import { checkSchemaVersion } from './schema-version.js';
-import type { SearchDocument, SearchIndex, SearchQuery } from './search-index.js';
+import { existingSchemaVersion, recordSchemaVersion, SEARCH_SCHEMA_VERSION } from './schema-version.js';
+import type { SearchDocument, SearchExecutor, SearchIndex, SearchQuery } from './search-index.js';
 import {
   compileQuery,
-  type PreparedDocument,
+  type PreparedBatch,
+  type PreparedText,
   prepareBatch,
-  prepareDocument,
   type SearchColumn,
   type SearchTerm,
 } from './search-text.js';
@@ -47,19 +50,40 @@ const FTS_COLUMN: Readonly<Record<SearchColumn, string>> = {
 /** A SearchIndex over the SQLite database behind `database` (any Kysely on a SqliteDialect). */
 export function createSqliteSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
   const db = database as unknown as Kysely<unknown>;
+  async function indexMany(docs: SearchDocument[], within?: SearchExecutor): Promise<void> {
+    const batch = prepareBatch(docs);
+    if (batch.entries.length === 0) return;
+    if (within) await writeBatch(within, batch);
+    else await db.transaction().execute((trx) => writeBatch(trx, batch));
+  }
   return {
     async ensureSchema() {
       await requireSqliteVersion(db);
-      await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        const version = await existingSchemaVersion(trx);
+        if (version !== undefined && version < SEARCH_SCHEMA_VERSION) {
+          for (const table of ['search_text', 'search_document', 'search_body']) {
+            await sql`drop table if exists ${sql.table(table)}`.execute(trx);
+          }
+        }
+        await sql`
+          create table if not exists search_body (
+            id integer primary key,
+            body_key text not null unique
+          )
+        `.execute(trx);
         await sql`
           create table if not exists search_document (
-            id integer primary key,
             account_id text not null,
             message_id text not null,
             received_at integer not null,
-            unique (account_id, message_id)
-          )
+            body_id integer not null,
+            primary key (account_id, message_id)
+          ) without rowid
         `.execute(trx);
+        await sql`create index if not exists search_document_body_idx on search_document (body_id)`.execute(
+          trx,
+        );
         await sql`
           create index if not exists search_document_received_idx
           on search_document (account_id, received_at desc, message_id desc)
@@ -71,37 +95,31 @@ export function createSqliteSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
             tokenize = 'unicode61 remove_diacritics 2'
           )
         `.execute(trx);
-        await checkSchemaVersion(trx);
+        await recordSchemaVersion(trx);
+        return { created: version !== SEARCH_SCHEMA_VERSION };
       });
     },
 
-    async index(doc: SearchDocument) {
-      const prepared = prepareDocument(doc);
-      await db.transaction().execute((trx) => writeDocument(trx, prepared));
-    },
-
-    async indexMany(docs: SearchDocument[]) {
-      const batch = prepareBatch(docs);
-      if (batch.length === 0) return;
-      await db.transaction().execute(async (trx) => {
-        for (const prepared of batch) await writeDocument(trx, prepared);
-      });
-    },
+    index: (doc, within) => indexMany([doc], within),
+    indexMany,
 
     async remove(accountId: string, messageIds: string[]) {
       if (messageIds.length === 0) return;
       const ids = JSON.stringify(messageIds);
       await db.transaction().execute(async (trx) => {
-        await sql`
-          delete from search_text where rowid in (
-            select id from search_document
-            where account_id = ${accountId} and message_id in (select value from json_each(${ids}))
-          )
-        `.execute(trx);
-        await sql`
+        const { rows } = await sql<{ body_id: number }>`
           delete from search_document
           where account_id = ${accountId} and message_id in (select value from json_each(${ids}))
+          returning body_id
         `.execute(trx);
+        const bodies = JSON.stringify([...new Set(rows.map((row) => row.body_id))]);
+        // Texts nobody can find any more: those of the removed rows that no other row names.
+        const orphans = sql`
+          select value from json_each(${bodies})
+          where not exists (select 1 from search_document where body_id = value)
+        `;
+        await sql`delete from search_text where rowid in (${orphans})`.execute(trx);
+        await sql`delete from search_body where id in (${orphans})`.execute(trx);
       });
     },
 
@@ -123,7 +141,7 @@ export function createSqliteSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
             `.execute(db)
           : await sql<{ message_id: string }>`
               select d.message_id from search_text
-              join search_document d on d.id = search_text.rowid
+              join search_document d on d.body_id = search_text.rowid
               where search_text match ${matchExpression(terms)} and d.account_id = ${accountId} ${onlyIds}
               order by d.received_at desc, d.message_id desc
               limit ${limit}
@@ -133,19 +151,35 @@ export function createSqliteSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
   };
 }
 
-async function writeDocument(trx: Kysely<unknown>, doc: PreparedDocument): Promise<void> {
+async function writeBatch(trx: Kysely<unknown>, batch: PreparedBatch): Promise<void> {
+  const bodyIds = new Map<string, number>();
+  for (const [key, text] of batch.texts) bodyIds.set(key, await ensureBody(trx, key, text));
+  for (const entry of batch.entries) {
+    await sql`
+      insert into search_document (account_id, message_id, received_at, body_id)
+      values (${entry.accountId}, ${entry.messageId}, ${entry.receivedAt}, ${bodyIds.get(entry.bodyKey)})
+      on conflict (account_id, message_id) do update set
+        received_at = excluded.received_at, body_id = excluded.body_id
+    `.execute(trx);
+  }
+}
+
+/** The id of the body's indexed text, indexing it first when it is new. */
+async function ensureBody(trx: Kysely<unknown>, key: string, text: () => PreparedText): Promise<number> {
+  const found = await sql<{ id: number }>`select id from search_body where body_key = ${key}`.execute(trx);
+  const existing = found.rows[0]?.id;
+  if (existing !== undefined) return existing;
   const { rows } = await sql<{ id: number }>`
-    insert into search_document (account_id, message_id, received_at)
-    values (${doc.accountId}, ${doc.messageId}, ${doc.receivedAt})
-    on conflict (account_id, message_id) do update set received_at = excluded.received_at
-    returning id
+    insert into search_body (body_key) values (${key}) returning id
   `.execute(trx);
   const id = rows[0]?.id;
-  if (id === undefined) throw new ServerError('search.write_failed', 'upsert returned no row id');
+  if (id === undefined) throw new ServerError('search.write_failed', 'insert returned no row id');
+  const words = text();
   await sql`
-    insert or replace into search_text (rowid, subject, sender, recipients, body, attachments)
-    values (${id}, ${doc.subject}, ${doc.from}, ${doc.to}, ${doc.body}, ${doc.attachments})
+    insert into search_text (rowid, subject, sender, recipients, body, attachments)
+    values (${id}, ${words.subject}, ${words.from}, ${words.to}, ${words.body}, ${words.attachments})
   `.execute(trx);
+  return id;
 }
 
 /** `"w1 w2" AND sender : "w3"`: every term a quoted FTS5 phrase, optionally behind a column filter. */

@@ -79,7 +79,11 @@ export async function findThreadIdsByMessageIds(
   return rows.map((r) => r.thread_id);
 }
 
-/** Thread ids of the account's recent messages with the same base subject (threading fallback). */
+/**
+ * Thread id of the account's latest message since `since` with this base subject (threading
+ * fallback). Bodies by base subject first (its index), then the account's messages of those bodies,
+ * as in findThreadIdsByMessageIds and for the same reason.
+ */
 export async function findThreadIdsByBaseSubject(
   db: Db,
   accountId: string,
@@ -88,12 +92,13 @@ export async function findThreadIdsByBaseSubject(
 ): Promise<string[]> {
   const rows = await db
     .selectFrom('messages')
-    .innerJoin('message_bodies', 'message_bodies.blob_id', 'messages.blob_id')
-    .select('messages.thread_id')
-    .where('messages.account_id', '=', accountId)
-    .where('message_bodies.base_subject', '=', baseSubject)
-    .where('messages.received_at', '>=', since)
-    .orderBy('messages.received_at', 'desc')
+    .select('thread_id')
+    .where('blob_id', 'in', (eb) =>
+      eb.selectFrom('message_bodies').select('blob_id').where('base_subject', '=', baseSubject),
+    )
+    .where(sql`${sql.ref('account_id')} || ''`, '=', accountId)
+    .where('received_at', '>=', since)
+    .orderBy('received_at', 'desc')
     .limit(1)
     .execute();
   return rows.map((r) => r.thread_id);
@@ -150,4 +155,19 @@ export async function countMailboxMessages(
     .executeTakeFirstOrThrow();
   const total = Number(row.total);
   return { total, unseen: total - Number(row.seen ?? 0) };
+}
+
+/** Every account's messages in id order, a page at a time (keyset on `id`), for re-indexing. */
+export async function listMessagesAfter(
+  db: Db,
+  afterId: string,
+  limit: number,
+): Promise<Pick<Message, 'id' | 'account_id' | 'blob_id' | 'received_at'>[]> {
+  return db
+    .selectFrom('messages')
+    .select(['id', 'account_id', 'blob_id', 'received_at'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }

@@ -22,6 +22,7 @@ import { directoryMigration } from './migrations/0001-directory.js';
 import { mailMigration } from './migrations/0002-mail.js';
 import { outboundQueueMigration } from './migrations/0003-outbound-queue.js';
 import { dkimKeysMigration } from './migrations/0004-dkim-keys.js';
+import { baseSubjectIndexMigration } from './migrations/0005-base-subject-index.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -34,6 +35,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0002-mail': mailMigration(dialect),
     '0003-outbound-queue': outboundQueueMigration(),
     '0004-dkim-keys': dkimKeysMigration(),
+    '0005-base-subject-index': baseSubjectIndexMigration(),
   };
 }
 
