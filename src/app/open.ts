@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CoreContext } from '../core/context.js';
+import { reindexAllMessages } from '../core/mail/index.js';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config/index.js';
 import { createPasswordHasher } from '../platform/crypto/index.js';
@@ -53,7 +54,7 @@ export async function openFacteur(
   );
   const search =
     store.dialect === 'postgres' ? createPostgresSearchIndex(store.db) : createSqliteSearchIndex(store.db);
-  await search.ensureSchema();
+  const { created: searchCreated } = await search.ensureSchema();
   const hasher = await createPasswordHasher({
     memoryKib: config.argon2MemoryKib,
     timeCost: config.argon2TimeCost,
@@ -76,6 +77,17 @@ export async function openFacteur(
       sessionMaxMs: config.sessionMaxHours * 3_600_000,
     },
   };
+  if (searchCreated) {
+    // A new index over an existing store (first start of a new index version): fill it before serving.
+    const started = Date.now();
+    const indexed = await reindexAllMessages(ctx);
+    if (indexed > 0) {
+      log.info(
+        { event: 'search.reindexed', messages: indexed, ms: Date.now() - started },
+        'search index rebuilt',
+      );
+    }
+  }
   return { config, ctx, store, dataDir, close: () => store.close() };
 }
 

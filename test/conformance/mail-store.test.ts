@@ -3,14 +3,18 @@
  * delivery, UIDs, single-instance bodies, threading, exact quota under concurrency, search,
  * mailbox paths and tenant isolation.
  */
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/core/directory/index.js';
 import {
   deliverToAccount,
+  deliverToAccounts,
   ensureDefaultMailboxes,
   ensureMailboxPath,
+  reindexAllMessages,
   storeMessageBody,
 } from '../../src/core/mail/index.js';
+import type { SearchQuery } from '../../src/store/search/index.js';
 import {
   type Account,
   findMailboxById,
@@ -56,6 +60,9 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       { account, quotaBytes },
       { receivedAt: t.clock.now() },
     );
+
+  const searchIds = (account: Account, criteria: Omit<SearchQuery, 'accountId' | 'limit'>) =>
+    t.ctx.search.search({ accountId: account.id, limit: 10, ...criteria });
 
   it('creates the six special-use mailboxes with every account, once', async () => {
     const again = await ensureDefaultMailboxes(t.ctx, sylvie.id);
@@ -127,6 +134,58 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     expect(new Set(messages.map((m) => m.blob_id)).size).toBe(1);
   });
 
+  it('files one message into several accounts in one commit, skipping only a full mailbox', async () => {
+    const claire = (
+      await createAccount(t.ctx, { firstName: 'Claire', lastName: 'Petit', domain: 'ac-test.fr' }, 'test')
+    ).account;
+    const body = await storeMessageBody(t.ctx, message({ Subject: 'Conseil pédagogique' }));
+    const results = await deliverToAccounts(t.ctx, body, [
+      { recipient: { account: sylvie, quotaBytes: big }, options: { receivedAt: 5 } },
+      { recipient: { account: claire, quotaBytes: body.size - 1 }, options: { receivedAt: 5 } },
+      { recipient: { account: jean, quotaBytes: big }, options: { receivedAt: 5, role: 'archive' } },
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({ ok: false, error: { code: 'mail.over_quota' } });
+    const owners = await t.ctx.db.selectFrom('messages').select('account_id').execute();
+    expect(owners.map((m) => m.account_id).sort()).toEqual([jean.id, sylvie.id].sort());
+    expect(await t.ctx.db.selectFrom('message_bodies').select('blob_id').execute()).toHaveLength(1);
+    for (const [account, result] of [
+      [sylvie, results[0]],
+      [jean, results[2]],
+    ] as const) {
+      const found = await searchIds(account, { text: 'pedagogique' });
+      expect(found).toEqual([result?.ok ? result.delivered.messageId : 'missing']);
+    }
+    expect(await searchIds(claire, {})).toEqual([]);
+  });
+
+  it('refuses the whole delivery when one target mailbox is missing, writing nothing', async () => {
+    const body = await storeMessageBody(t.ctx, message({ Subject: 'à moitié' }));
+    await expect(
+      deliverToAccounts(t.ctx, body, [
+        { recipient: { account: sylvie, quotaBytes: big }, options: { receivedAt: 1 } },
+        { recipient: { account: jean, quotaBytes: big }, options: { receivedAt: 1, mailboxId: 'nope' } },
+      ]),
+    ).rejects.toMatchObject({ code: 'mailbox.not_found' });
+    expect(await t.ctx.db.selectFrom('message_bodies').select('blob_id').execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('messages').select('id').execute()).toEqual([]);
+    expect(await searchIds(sylvie, {})).toEqual([]);
+  });
+
+  it('rebuilds a new search index from the stored messages', async () => {
+    const kept = await deliver(sylvie, message({ Subject: 'Sortie au musée' }, 'Départ à 8 h.\r\n'));
+    const shared = message({ Subject: 'Note commune' });
+    const a = await deliver(sylvie, shared);
+    const b = await deliver(jean, shared);
+    await sql`update search_meta set value = '1' where name = 'schema_version'`.execute(t.ctx.db);
+    expect(await t.ctx.search.ensureSchema()).toEqual({ created: true });
+    expect(await searchIds(sylvie, {})).toEqual([]);
+    expect(await reindexAllMessages(t.ctx)).toBe(3);
+    expect(await searchIds(sylvie, { text: 'musee depart' })).toEqual([kept.messageId]);
+    expect(await searchIds(jean, { text: 'commune' })).toEqual([b.messageId]);
+    expect(await searchIds(sylvie, { text: 'commune' })).toEqual([a.messageId]);
+  });
+
   it('threads replies by References and In-Reply-To, and reply subjects without them', async () => {
     const parent = await deliver(
       sylvie,
@@ -155,16 +214,10 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       message({ Subject: 'Réunion à l’École Jules-Ferry' }, 'Les élèves de CM2.\r\n'),
     );
     await deliver(jean, message({ Subject: 'Autre école' }));
-    expect(await t.ctx.search.search({ accountId: sylvie.id, text: 'ecole', limit: 10 })).toEqual([
-      d.messageId,
-    ]);
-    expect(await t.ctx.search.search({ accountId: sylvie.id, text: 'ELEVES', limit: 10 })).toEqual([
-      d.messageId,
-    ]);
-    expect(await t.ctx.search.search({ accountId: sylvie.id, from: 'example.org', limit: 10 })).toEqual([
-      d.messageId,
-    ]);
-    expect(await t.ctx.search.search({ accountId: jean.id, text: 'jules', limit: 10 })).toEqual([]);
+    expect(await searchIds(sylvie, { text: 'ecole' })).toEqual([d.messageId]);
+    expect(await searchIds(sylvie, { text: 'ELEVES' })).toEqual([d.messageId]);
+    expect(await searchIds(sylvie, { from: 'example.org' })).toEqual([d.messageId]);
+    expect(await searchIds(jean, { text: 'jules' })).toEqual([]);
   });
 
   it('creates nested mailbox paths with their parents, and refuses bad names', async () => {

@@ -5,28 +5,38 @@
  * - Durability order (PRODUCT.md "Nothing acknowledged is lost"): the blob is fsync'd (BlobStore.put)
  *   before the database rows that name it are committed, and a protocol acknowledges only after the
  *   commit. A crash in between leaves an unreferenced blob, never a row without its blob.
- * - Single-instance: one blob and one `message_bodies` row per distinct raw message, whatever the
- *   number of recipients; each recipient gets a `messages` row and a mailbox membership.
- * - Per recipient, quota charge, modseq, UID allocation and the rows are one transaction: a message is
- *   either fully in the mailbox, counted, and visible to IMAP/JMAP, or not at all.
+ * - Single-instance: one blob, one `message_bodies` row and one search text per distinct raw message,
+ *   whatever the number of recipients; each recipient gets a `messages` row, a mailbox membership and
+ *   a small search row.
+ * - One transaction per delivery, whatever the number of recipients: the body row, every recipient's
+ *   quota charge, modseq, UID and rows, and the search index entries commit together. So a message is
+ *   searchable as soon as it is visible (no window, no re-indexing after a crash), and a delivery
+ *   costs one commit, not three per recipient. A recipient whose mailbox filled up since RCPT is
+ *   skipped inside the transaction (its result says so); the others still get the message.
+ * - Concurrent deliveries share that transaction (store/sql/group-commit.ts): a burst of messages
+ *   from several connections is made durable by one commit.
  */
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/errors/index.js';
 import { type ParsedMessage, parseMessage } from '../../lib/mime/index.js';
 import type { BlobId } from '../../store/blob/index.js';
+import type { SearchDocument } from '../../store/search/index.js';
 import {
   type Account,
   allocateUid,
+  type ChangeLogEntry,
   chargeMessage,
   findAccountByAddress,
   findAccountUsage,
   findMailboxById,
   findProfileById,
+  inGroupCommit,
   insertChanges,
   insertMailboxMessage,
   insertMessage,
   insertMessageBody,
   type MailboxRole,
+  type MessageBody,
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 import { mailboxWithRole } from './mailboxes.js';
@@ -38,13 +48,21 @@ export interface StoredBody {
   parsed: ParsedMessage;
 }
 
-/** Parses and durably stores a raw message once (idempotent for identical bytes). */
+/**
+ * Parses the raw message and stores its bytes durably (idempotent for identical bytes). Its database
+ * row is written with its first delivery, in the same transaction.
+ */
 export async function storeMessageBody(ctx: CoreContext, raw: Buffer): Promise<StoredBody> {
   const parsed = parseMessage(raw);
   const { id: blobId, size } = await ctx.blobs.put(raw);
-  await insertMessageBody(ctx.db, {
-    blob_id: blobId,
-    size,
+  return { blobId, size, parsed };
+}
+
+function bodyRow(ctx: CoreContext, body: StoredBody): MessageBody {
+  const { parsed } = body;
+  return {
+    blob_id: body.blobId,
+    size: body.size,
     structure: JSON.stringify(parsed.root),
     envelope: JSON.stringify(parsed.envelope),
     subject: parsed.subject,
@@ -60,8 +78,7 @@ export async function storeMessageBody(ctx: CoreContext, raw: Buffer): Promise<S
     has_attachment: parsed.hasAttachment ? 1 : 0,
     attachments: JSON.stringify(parsed.attachments),
     created_at: ctx.clock.now(),
-  });
-  return { blobId, size, parsed };
+  };
 }
 
 export interface Recipient {
@@ -105,9 +122,17 @@ export interface Delivered {
   threadId: string;
 }
 
+export interface DeliveryTarget {
+  recipient: Pick<Recipient, 'account' | 'quotaBytes'>;
+  options: DeliveryOptions;
+}
+
+/** Per target, in order: where the message went, or why it did not (`mail.over_quota`). */
+export type DeliveryResult = { ok: true; delivered: Delivered } | { ok: false; error: UserError };
+
 /**
  * Files a stored message into one account's mailbox (Inbox by default).
- * @throws UserError `mail.over_quota` when it does not fit; nothing is written then.
+ * @throws UserError `mail.over_quota` when it does not fit, `mailbox.not_found`; nothing is written then.
  */
 export async function deliverToAccount(
   ctx: CoreContext,
@@ -115,105 +140,123 @@ export async function deliverToAccount(
   recipient: Pick<Recipient, 'account' | 'quotaBytes'>,
   options: DeliveryOptions,
 ): Promise<Delivered> {
-  const accountId = recipient.account.id;
-  const mailbox = options.mailboxId
-    ? await findMailboxById(ctx.db, accountId, options.mailboxId)
-    : await mailboxWithRole(ctx, accountId, options.role ?? 'inbox');
-  if (!mailbox) throw new UserError('mailbox.not_found', 'no such mailbox');
-  const threadId = await resolveThreadId(ctx, accountId, body.parsed, options.receivedAt);
-  const messageId = randomUUID();
-  const delivered = await ctx.db.transaction().execute(async (trx) => {
-    const modseq = await chargeMessage(trx, accountId, body.size, recipient.quotaBytes);
-    if (modseq === undefined) {
-      throw new UserError('mail.over_quota', `mailbox of ${recipient.account.address} is full`);
-    }
-    const uid = await allocateUid(trx, accountId, mailbox.id, modseq);
-    if (uid === undefined) throw new Error(`mailbox ${mailbox.id} vanished during delivery`);
-    await insertMessage(trx, {
-      id: messageId,
-      account_id: accountId,
-      blob_id: body.blobId,
-      thread_id: threadId,
-      received_at: options.receivedAt,
-      size: body.size,
-      seen: options.seen ? 1 : 0,
-      flagged: options.flagged ? 1 : 0,
-      answered: options.answered ? 1 : 0,
-      draft: options.draft ? 1 : 0,
-      keywords: JSON.stringify(options.keywords ?? []),
-      modseq,
-      created_at: ctx.clock.now(),
-    });
-    await insertMailboxMessage(trx, {
-      mailbox_id: mailbox.id,
-      uid,
-      message_id: messageId,
-      account_id: accountId,
-      modseq,
-      deleted: options.deleted ? 1 : 0,
-    });
-    await insertChanges(trx, [
-      {
-        account_id: accountId,
-        modseq,
-        kind: 'email',
-        object_id: messageId,
-        action: 'created',
-        mailbox_id: mailbox.id,
-        uid,
-      },
-      {
-        account_id: accountId,
-        modseq,
-        kind: 'mailbox',
-        object_id: mailbox.id,
-        action: 'updated',
-        mailbox_id: null,
-        uid: null,
-      },
-      {
-        account_id: accountId,
-        modseq,
-        kind: 'thread',
-        object_id: threadId,
-        action: 'updated',
-        mailbox_id: null,
-        uid: null,
-      },
-    ]);
-    return { messageId, mailboxId: mailbox.id, uid, modseq, threadId };
-  });
-  await indexForSearch(ctx, accountId, messageId, body, options.receivedAt);
-  return delivered;
+  const [result] = await deliverToAccounts(ctx, body, [{ recipient, options }]);
+  if (!result) throw new Error('delivery returned no result');
+  if (!result.ok) throw result.error;
+  return result.delivered;
 }
 
 /**
- * Indexes a delivered message. It runs after the commit: the message is already safe, so an index
- * failure is logged, never turned into a delivery failure.
- * TODO(search): a start-up job re-indexing messages a crash left out of the index.
+ * Files a stored message into several accounts in one transaction (see the notes above). A target
+ * whose mailbox is full gets `{ ok: false }`; the others are delivered.
+ * @throws UserError `mailbox.not_found` when a target names a mailbox its account does not have;
+ *   nothing is written then.
  */
-async function indexForSearch(
+export async function deliverToAccounts(
   ctx: CoreContext,
+  body: StoredBody,
+  targets: DeliveryTarget[],
+): Promise<DeliveryResult[]> {
+  // Reads first, outside the transaction, so that the write lock is held only for the writes.
+  const planned: {
+    recipient: DeliveryTarget['recipient'];
+    options: DeliveryOptions;
+    mailboxId: string;
+    threadId: string;
+  }[] = [];
+  for (const { recipient, options } of targets) {
+    const accountId = recipient.account.id;
+    const mailbox = options.mailboxId
+      ? await findMailboxById(ctx.db, accountId, options.mailboxId)
+      : await mailboxWithRole(ctx, accountId, options.role ?? 'inbox');
+    if (!mailbox) throw new UserError('mailbox.not_found', 'no such mailbox');
+    const threadId = await resolveThreadId(ctx, accountId, body.parsed, options.receivedAt);
+    planned.push({ recipient, options, mailboxId: mailbox.id, threadId });
+  }
+  const row = bodyRow(ctx, body);
+  return inGroupCommit(ctx.db, async (trx) => {
+    await insertMessageBody(trx, row);
+    const results: DeliveryResult[] = [];
+    const documents: SearchDocument[] = [];
+    for (const { recipient, options, mailboxId, threadId } of planned) {
+      const accountId = recipient.account.id;
+      const modseq = await chargeMessage(trx, accountId, body.size, recipient.quotaBytes);
+      if (modseq === undefined) {
+        const message = `mailbox of ${recipient.account.address} is full`;
+        results.push({ ok: false, error: new UserError('mail.over_quota', message) });
+        continue;
+      }
+      const uid = await allocateUid(trx, accountId, mailboxId, modseq);
+      // Deleted between the read above and this transaction: retrying finds the new state.
+      if (uid === undefined) throw new Error(`mailbox ${mailboxId} vanished during delivery`);
+      const messageId = randomUUID();
+      await insertMessage(trx, {
+        id: messageId,
+        account_id: accountId,
+        blob_id: body.blobId,
+        thread_id: threadId,
+        received_at: options.receivedAt,
+        size: body.size,
+        seen: options.seen ? 1 : 0,
+        flagged: options.flagged ? 1 : 0,
+        answered: options.answered ? 1 : 0,
+        draft: options.draft ? 1 : 0,
+        keywords: JSON.stringify(options.keywords ?? []),
+        modseq,
+        created_at: ctx.clock.now(),
+      });
+      await insertMailboxMessage(trx, {
+        mailbox_id: mailboxId,
+        uid,
+        message_id: messageId,
+        account_id: accountId,
+        modseq,
+        deleted: options.deleted ? 1 : 0,
+      });
+      await insertChanges(trx, deliveryChanges(accountId, modseq, messageId, mailboxId, uid, threadId));
+      documents.push(searchDocument(accountId, messageId, body, options.receivedAt));
+      results.push({ ok: true, delivered: { messageId, mailboxId, uid, modseq, threadId } });
+    }
+    await ctx.search.indexMany(documents, trx);
+    return results;
+  });
+}
+
+function deliveryChanges(
+  accountId: string,
+  modseq: number,
+  messageId: string,
+  mailboxId: string,
+  uid: number,
+  threadId: string,
+): ChangeLogEntry[] {
+  const change = { account_id: accountId, modseq, mailbox_id: null, uid: null };
+  return [
+    { ...change, kind: 'email', object_id: messageId, action: 'created', mailbox_id: mailboxId, uid },
+    { ...change, kind: 'mailbox', object_id: mailboxId, action: 'updated' },
+    { ...change, kind: 'thread', object_id: threadId, action: 'updated' },
+  ];
+}
+
+/** The search document of an account's message. */
+export function searchDocument(
   accountId: string,
   messageId: string,
-  body: StoredBody,
+  body: Pick<StoredBody, 'blobId' | 'parsed'>,
   receivedAt: number,
-) {
+): SearchDocument {
   const people = (list: { name: string; address: string }[]) =>
     list.map((a) => `${a.name} ${a.address}`).join(' ');
   const { parsed } = body;
-  try {
-    await ctx.search.index({
-      accountId,
-      messageId,
-      subject: parsed.subject,
-      from: people(parsed.from),
-      to: people([...parsed.to, ...parsed.cc, ...parsed.bcc]),
-      body: parsed.textBody,
-      attachmentNames: parsed.attachments.map((a) => a.filename ?? '').join(' '),
-      receivedAt,
-    });
-  } catch (error) {
-    ctx.log.error({ event: 'mail.index.failed', err: error, messageId }, 'indexing failed');
-  }
+  return {
+    accountId,
+    messageId,
+    bodyKey: body.blobId,
+    subject: parsed.subject,
+    from: people(parsed.from),
+    to: people([...parsed.to, ...parsed.cc, ...parsed.bcc]),
+    body: parsed.textBody,
+    attachmentNames: parsed.attachments.map((a) => a.filename ?? '').join(' '),
+    receivedAt,
+  };
 }

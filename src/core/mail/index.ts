@@ -1,7 +1,10 @@
 export {
   type Delivered,
   type DeliveryOptions,
+  type DeliveryResult,
+  type DeliveryTarget,
   deliverToAccount,
+  deliverToAccounts,
   findRecipient,
   type Recipient,
   type StoredBody,
@@ -18,4 +21,5 @@ export {
   mailboxWithRole,
   uidValidityAt,
 } from './mailboxes.js';
+export { reindexAllMessages } from './reindex.js';
 export { baseSubject, looksLikeReply, resolveThreadId, THREAD_SUBJECT_WINDOW_MS } from './threading.js';

@@ -11,7 +11,9 @@
  * - SPF, DKIM, DMARC and ARC are checked with mailauth; the result is recorded in an
  *   Authentication-Results header; a DMARC failure under p=reject is refused with 550 5.7.1.
  * - Limits, each with the threat it stops: MAX_CONNECTIONS_PER_IP (one host exhausting sockets),
- *   MAX_RECIPIENTS (mass mailing through one transaction), maxMessageBytes (disk and memory).
+ *   recipients per minute per address (one host flooding mailboxes or harvesting addresses; every
+ *   RCPT to one of our domains counts, known user or not; see rate-limiter.ts), MAX_RECIPIENTS (mass
+ *   mailing through one transaction), maxMessageBytes (disk and memory).
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -19,16 +21,16 @@ import { authenticate, type DNSResolver } from 'mailauth';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { CoreContext } from '../../core/context.js';
 import {
-  deliverToAccount,
+  deliverToAccounts,
   findRecipient,
   type Recipient,
   storeMessageBody,
   wouldExceedQuota,
 } from '../../core/mail/index.js';
-import { UserError } from '../../lib/errors/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { findDomainByName } from '../../store/sql/index.js';
 import { installEnhancedCodePassthrough, smtpError } from './enhanced-codes.js';
+import { createRateLimiter } from './rate-limiter.js';
 import { receivedHeader } from './received-header.js';
 import { createConnectionLimiter, createSessionState, readMessage, reply } from './session-support.js';
 
@@ -43,6 +45,8 @@ export interface MxServerOptions {
   tls: { key: string; cert: string };
   maxMessageBytes: number;
   resolver: DNSResolver;
+  /** Recipients per minute per client address (0: no limit), and the networks exempt from it. */
+  rateLimit: { perMinute: number; exempt: readonly string[] };
 }
 
 interface Envelope {
@@ -54,6 +58,7 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
   const { ctx } = options;
   const log = options.log.child({ proto: 'smtp' });
   const limiter = createConnectionLimiter(log);
+  const rateLimiter = createRateLimiter(options.rateLimit);
   const envelopes = createSessionState<Envelope>(() => ({ recipients: new Map() }));
 
   const server: SMTPServer = new SMTPServer({
@@ -102,6 +107,10 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
     if (!domain || !(await findDomainByName(ctx.db, domain))) {
       log.info({ event: 'smtp.relay.refused', client: session.remoteAddress }, 'relay attempt refused');
       throw smtpError(554, '5.7.1', `Relay access denied for <${address}>`);
+    }
+    if (!rateLimiter.take(session.remoteAddress, ctx.clock.now())) {
+      log.info({ event: 'smtp.rate_limited', client: session.remoteAddress }, 'recipient rate limit reached');
+      throw smtpError(451, '4.7.1', 'Too many recipients from your address, try again later');
     }
     if (envelopes.get(session).recipients.size >= MAX_RECIPIENTS) {
       throw smtpError(452, '4.5.3', 'Too many recipients');
@@ -164,23 +173,18 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
     }
 
     const body = await storeMessageBody(ctx, raw);
-    for (const recipient of recipients) {
-      try {
-        await deliverToAccount(ctx, body, recipient, { receivedAt: now });
-      } catch (error) {
-        // Another delivery filled the mailbox between the check above and this one. The others
-        // already have the message, so the transaction cannot be refused any more.
-        // TODO(dsn): bounce to the sender once the outbound queue exists.
-        if (error instanceof UserError && error.code === 'mail.over_quota') {
-          log.error(
-            { event: 'smtp.delivery.failed', account: recipient.account.identifier, id },
-            'mailbox filled during delivery',
-          );
-          continue;
-        }
-        throw error;
-      }
-    }
+    const targets = recipients.map((recipient) => ({ recipient, options: { receivedAt: now } }));
+    const results = await deliverToAccounts(ctx, body, targets);
+    results.forEach((result, index) => {
+      if (result.ok) return;
+      // Another delivery filled the mailbox between the check above and the commit. The others
+      // have the message, so the transaction cannot be refused any more.
+      // TODO(dsn): bounce to the sender through the outbound queue.
+      log.error(
+        { event: 'smtp.delivery.failed', account: recipients[index]?.account.identifier, id },
+        'mailbox filled during delivery',
+      );
+    });
     log.info(
       {
         event: 'smtp.delivery.accepted',

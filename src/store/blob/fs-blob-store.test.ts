@@ -32,6 +32,17 @@ describe('createFsBlobStore', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('recovers when a directory it created is removed behind its back', async () => {
+    const first = await store.put(Buffer.from('premier message'));
+    await rm(join(root, first.id.slice(0, 2)), { recursive: true });
+    await rm(join(root, 'tmp'), { recursive: true });
+    // The store remembered those directories; a failure makes it forget them, so a retry works.
+    const again = Buffer.from('premier message');
+    const retried = await store.put(again).catch(() => store.put(again));
+    expect(retried.id).toBe(first.id);
+    expect(await buffer(await store.get(first.id))).toEqual(again);
+  });
+
   it('stores a buffer under its SHA-256 and streams it back', async () => {
     const data = Buffer.from('Subject: Réunion\r\n\r\nBonjour\r\n', 'utf8');
     const { id, size } = await store.put(data);

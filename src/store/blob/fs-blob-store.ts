@@ -13,7 +13,10 @@
  *   TODO(store): sweep stale temporary files at start.
  * - Ids are validated before any path is built: nothing outside `root` can be named.
  * - The two-level fan-out (65,536 directories) keeps directories small with tens of millions of blobs.
- * - No module-level state: each store holds only its root.
+ * - Directories known to exist are remembered, so a put makes no mkdir calls once the fan-out is
+ *   warm (each call through libuv's thread pool costs tens of microseconds on the delivery path).
+ *   Any failed put forgets them, in case one was removed behind our back.
+ * - No module-level state: each store holds only its root and that set of directories.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
@@ -30,15 +33,27 @@ const BLOB_DIR_MODE = 0o700;
 export function createFsBlobStore(rootDir: string): BlobStore {
   const root = resolve(rootDir);
   const tmpDir = join(root, 'tmp');
+  const knownDirectories = new Set<string>();
+
+  async function ensureKnownDirectory(path: string, create: (path: string) => Promise<void>) {
+    if (knownDirectories.has(path)) return;
+    await create(path);
+    knownDirectories.add(path);
+  }
 
   function pathOf(id: BlobId): string {
     return join(root, id.slice(0, 2), id.slice(2, 4), id);
   }
 
   async function put(data: Buffer | Readable): Promise<{ id: BlobId; size: number }> {
-    await mkdir(tmpDir, { recursive: true, mode: BLOB_DIR_MODE });
+    await ensureKnownDirectory(tmpDir, async (path) => {
+      await mkdir(path, { recursive: true, mode: BLOB_DIR_MODE });
+    });
     const tmpPath = join(tmpDir, `${randomUUID()}.part`);
-    const handle = await open(tmpPath, 'wx', BLOB_FILE_MODE);
+    const handle = await open(tmpPath, 'wx', BLOB_FILE_MODE).catch((err: unknown) => {
+      knownDirectories.clear();
+      throw err;
+    });
     try {
       const hash = createHash('sha256');
       let size = 0;
@@ -54,8 +69,8 @@ export function createFsBlobStore(rootDir: string): BlobStore {
       }
       const id = hash.digest('hex') as BlobId;
       const finalPath = pathOf(id);
-      await ensureDirectory(dirname(dirname(finalPath)));
-      await ensureDirectory(dirname(finalPath));
+      await ensureKnownDirectory(dirname(dirname(finalPath)), ensureDirectory);
+      await ensureKnownDirectory(dirname(finalPath), ensureDirectory);
       if (await exists(finalPath)) {
         await unlink(tmpPath);
       } else {
@@ -64,6 +79,7 @@ export function createFsBlobStore(rootDir: string): BlobStore {
       }
       return { id, size };
     } catch (err) {
+      knownDirectories.clear();
       await rm(tmpPath, { force: true });
       throw err;
     }

@@ -42,6 +42,7 @@ export {
   listEstablishments,
   type NewEstablishment,
 } from './establishments.js';
+export { inGroupCommit, type WriteUnit } from './group-commit.js';
 export {
   allocateUid,
   findMailboxById,
@@ -62,6 +63,7 @@ export {
   insertMessage,
   insertMessageBody,
   listMailboxMessages,
+  listMessagesAfter,
   type MailboxEntry,
 } from './messages.js';
 export { listMigrations, type MigrateOptions, migrateToLatest } from './migrate.js';

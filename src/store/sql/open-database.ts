@@ -21,6 +21,7 @@ import pg from 'pg';
 import type { SqlDialect } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database as Schema } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const POSTGRES_INT8_OID = 20;
@@ -80,7 +81,10 @@ function openSqlite(file: string): SqlStore {
     database.close();
     throw err;
   }
-  return wrap(new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  return wrap(
+    new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+    'sqlite',
+  );
 }
 
 async function openPostgres(options: Extract<OpenDatabaseOptions, { kind: 'postgres' }>): Promise<SqlStore> {
