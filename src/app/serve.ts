@@ -82,6 +82,7 @@ export async function startServer(
       tls: { key: tls.key, cert: tls.cert },
       maxMessageBytes: config.maxMessageBytes,
       resolver: facteur.ctx.dns,
+      rateLimit: { perMinute: config.smtpRecipientsPerMinute, exempt: config.smtpRateLimitExempt },
     });
     const smtpPort = await listen(smtp, config.smtpPort, config.listenHost);
     log.info(

@@ -5,8 +5,10 @@
  * passwords are refused with the reason shown; axe-core finds nothing on the pages, in French and
  * in English; nothing breaks the Content-Security-Policy.
  */
+
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { userAddArgs } from '../helpers/cli-args.js';
 import {
   assertBuilt,
   axeViolations,
@@ -48,18 +50,7 @@ afterEach(async () => {
 });
 
 function addUser(first: string, last: string, ...extra: string[]) {
-  const result = server.cli(
-    'user',
-    'add',
-    '--first',
-    first,
-    '--last',
-    last,
-    '--domain',
-    'ac-test.fr',
-    '--json',
-    ...extra,
-  );
+  const result = server.cli(...userAddArgs(first, last, '--json', ...extra));
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as { identifier: string; address: string; provisionalPassword: string };

@@ -3,6 +3,7 @@
  * (SQLite) or a fresh PostgreSQL schema, and gives tests an HTTP client that keeps cookies and
  * sends the CSRF header like the web client does, plus the CLI on the same data.
  */
+
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { type RunningServer, startServer } from '../../src/app/index.js';
 import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/platform/config/index.js';
 import { createLogger } from '../../src/platform/log/index.js';
+import { userAddArgs } from './cli-args.js';
 import { createFakeResolver } from './dns.js';
 
 export const TEST_ADMIN_PASSWORD = 'Provisoire-Admin-2026!';
@@ -26,6 +28,8 @@ export interface TestServer {
   server: RunningServer;
   logs: string[];
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** `facteur user add --first FIRST --last LAST --domain ac-test.fr ...extra`, which must succeed. */
+  addUser(first: string, last: string, ...extra: string[]): Promise<{ stdout: string }>;
   client(): HttpClient;
   close(): Promise<void>;
 }
@@ -70,16 +74,22 @@ export async function startTestServer(
     resolver: options.resolver ?? createFakeResolver({}),
   });
   const baseUrl = `http://127.0.0.1:${server.httpPort}`;
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env });
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  };
   return {
     baseUrl,
     env,
     server,
     logs,
-    async cli(...args) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env });
-      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    cli,
+    async addUser(first, last, ...extra) {
+      const result = await cli(...userAddArgs(first, last, ...extra));
+      if (result.code !== 0) throw new Error(`user add ${first} ${last} failed: ${result.stderr}`);
+      return result;
     },
     client: () => new HttpClient(baseUrl),
     async close() {

@@ -32,6 +32,18 @@ describe('loadConfig', () => {
     expect(config.trustProxy).toBe(true);
   });
 
+  it('reads network lists: addresses and CIDR blocks, or none', () => {
+    expect(loadConfig({}).smtpRateLimitExempt).toEqual(['127.0.0.0/8', '::1']);
+    expect(
+      loadConfig({ FACTEUR_SMTP_RATE_LIMIT_EXEMPT: ' 192.0.2.0/24,2001:db8::/32 , 198.51.100.7' })
+        .smtpRateLimitExempt,
+    ).toEqual(['192.0.2.0/24', '2001:db8::/32', '198.51.100.7']);
+    expect(loadConfig({ FACTEUR_SMTP_RATE_LIMIT_EXEMPT: 'None' }).smtpRateLimitExempt).toEqual([]);
+    for (const bad of ['192.0.2.0/33', '::1/129', 'example.org', '10.0.0.1/8/1', '10.0.0.1/x']) {
+      expect(() => loadConfig({ FACTEUR_SMTP_RATE_LIMIT_EXEMPT: bad }), bad).toThrow(ConfigError);
+    }
+  });
+
   it.each([
     [
       { FACTEUR_HTTP_PORT: 'abc' },

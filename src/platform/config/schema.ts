@@ -8,20 +8,19 @@
  *   value stops the start with one line naming the key (see load.ts).
  * - Port 0 is allowed and means "any free port" (tests use it); the bound port is logged.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const port = z.coerce
-  .number({ error: 'expected an integer from 0 to 65535' })
-  .int('expected an integer from 0 to 65535')
-  .min(0, 'expected an integer from 0 to 65535')
-  .max(65535, 'expected an integer from 0 to 65535');
-
-const positiveInt = (max: number) =>
+/** An integer from `min` to `max`, with the range in the error message. */
+const intRange = (min: number, max: number) =>
   z.coerce
-    .number({ error: `expected an integer from 1 to ${max}` })
-    .int(`expected an integer from 1 to ${max}`)
-    .min(1, `expected an integer from 1 to ${max}`)
-    .max(max, `expected an integer from 1 to ${max}`);
+    .number({ error: `expected an integer from ${min} to ${max}` })
+    .int(`expected an integer from ${min} to ${max}`)
+    .min(min, `expected an integer from ${min} to ${max}`)
+    .max(max, `expected an integer from ${min} to ${max}`);
+const port = intRange(0, 65535);
+const positiveInt = (max: number) => intRange(1, max);
+const count = (max: number) => intRange(0, max);
 
 const boolean = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], {
@@ -54,6 +53,30 @@ const hexKey = z
   .string()
   .regex(/^[0-9a-fA-F]{64,}$/, 'expected at least 64 hexadecimal characters (32 bytes)')
   .optional();
+
+/** `127.0.0.1/8, ::1, 192.0.2.10`: addresses or CIDR blocks, IPv4 or IPv6; `none` for an empty list. */
+const networkList = z
+  .string()
+  .transform((value) =>
+    value.trim().toLowerCase() === 'none'
+      ? []
+      : value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+  )
+  .refine((items) => items.every(isNetwork), {
+    error: 'expected addresses or CIDR blocks separated by commas, such as 127.0.0.0/8, ::1, or none',
+  });
+
+function isNetwork(item: string): boolean {
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -152,6 +175,20 @@ export const CONFIG_KEYS = {
     schema: positiveInt(1_073_741_824),
     default: 52_428_800,
     description: 'Largest message accepted over SMTP (bytes; default 50 MiB), announced with SIZE.',
+  },
+  smtpRecipientsPerMinute: {
+    env: 'FACTEUR_SMTP_RECIPIENTS_PER_MINUTE',
+    schema: count(1_000_000),
+    default: 600,
+    description:
+      'Recipients the MX accepts per minute from one client address (bursts up to a minute of them); over it, `451 4.7.1`. 0: no limit.',
+  },
+  smtpRateLimitExempt: {
+    env: 'FACTEUR_SMTP_RATE_LIMIT_EXEMPT',
+    schema: networkList,
+    default: '127.0.0.0/8, ::1',
+    description:
+      'Client addresses or CIDR blocks the MX rate limit does not apply to (this host, an internal relay); `none` for none.',
   },
   outboundConcurrency: {
     env: 'FACTEUR_OUTBOUND_CONCURRENCY',

@@ -19,19 +19,7 @@ describe.each(testBackends())('web API on %s', (backend) => {
   });
 
   async function addUser(...extra: string[]) {
-    const result = await t.cli(
-      'user',
-      'add',
-      '--first',
-      'Sylvie',
-      '--last',
-      'Dupont',
-      '--domain',
-      'ac-test.fr',
-      '--json',
-      ...extra,
-    );
-    expect(result.code).toBe(0);
+    const result = await t.addUser('Sylvie', 'Dupont', '--json', ...extra);
     return JSON.parse(result.stdout) as { identifier: string; address: string; provisionalPassword: string };
   }
 
