@@ -15,6 +15,7 @@ import { createPasswordHasher } from '../platform/crypto/index.js';
 import { type DNSResolver, systemResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import { createFsBlobStore } from '../store/blob/fs-blob-store.js';
+import { createMemoryChangeFeed } from '../store/changes/index.js';
 import { createPostgresSearchIndex } from '../store/search/postgres-tsvector.js';
 import { createSqliteSearchIndex } from '../store/search/sqlite-fts5.js';
 import { openDatabase, type SqlStore } from '../store/sql/index.js';
@@ -67,6 +68,7 @@ export async function openFacteur(
     log,
     blobs: createFsBlobStore(join(dataDir, 'blobs')),
     search,
+    changes: createMemoryChangeFeed(),
     dns,
     auth: {
       lockoutAttempts: config.lockoutAttempts,

@@ -9,6 +9,7 @@ import type { PasswordHasher } from '../platform/crypto/index.js';
 import type { DNSResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import type { BlobStore } from '../store/blob/index.js';
+import type { ChangeFeed } from '../store/changes/index.js';
 import type { SearchIndex } from '../store/search/index.js';
 import type { Database } from '../store/sql/index.js';
 
@@ -33,6 +34,8 @@ export interface CoreContext {
   blobs: BlobStore;
   /** Full-text index of messages (SQLite FTS5 or PostgreSQL tsvector). */
   search: SearchIndex;
+  /** Tells open sessions that an account's mail changed (published after each commit). */
+  changes: ChangeFeed;
   /** DNS lookups (SPF/DKIM/DMARC, MX); a table in tests. */
   dns: DNSResolver;
 }

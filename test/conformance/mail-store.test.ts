@@ -159,6 +159,32 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     expect(await searchIds(claire, {})).toEqual([]);
   });
 
+  it('tells the recipient account’s listeners after the commit, and nobody else', async () => {
+    const heard: { account: string; mailboxIds: string[]; modseq: number; visible: number }[] = [];
+    for (const account of [sylvie, jean]) {
+      t.ctx.changes.subscribe(account.id, (change) => {
+        // Read at once: the change must already be committed when the listener runs.
+        void t.ctx.db
+          .selectFrom('messages')
+          .select('id')
+          .where('account_id', '=', account.id)
+          .execute()
+          .then((rows) => heard.push({ account: account.identifier, ...change, visible: rows.length }));
+      });
+    }
+    const delivered = await deliver(sylvie, message({ Subject: 'notifié' }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toEqual([
+      {
+        account: sylvie.identifier,
+        accountId: sylvie.id,
+        mailboxIds: [delivered.mailboxId],
+        modseq: delivered.modseq,
+        visible: 1,
+      },
+    ]);
+  });
+
   it('refuses the whole delivery when one target mailbox is missing, writing nothing', async () => {
     const body = await storeMessageBody(t.ctx, message({ Subject: 'à moitié' }));
     await expect(

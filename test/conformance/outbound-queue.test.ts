@@ -3,11 +3,10 @@
  * local SMTP sinks (smtp-server on 127.0.0.1 ephemeral ports) behind a fake DNS, and a manual clock
  * that moves through the retry schedule.
  */
-import { randomBytes } from 'node:crypto';
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../../src/core/context.js';
 import { addDomain, createAccount, ensureOrganisation } from '../../src/core/directory/index.js';
@@ -22,18 +21,15 @@ import {
 import { createQueueRunner, type QueueRunner } from '../../src/jobs/queue-runner.js';
 import { decodeText, findPart, parseMessage } from '../../src/lib/mime/index.js';
 import { createManualClock } from '../../src/platform/clock.js';
-import { createPasswordHasher } from '../../src/platform/crypto/index.js';
-import { createLogger } from '../../src/platform/log/index.js';
 import { createFsBlobStore } from '../../src/store/blob/fs-blob-store.js';
 import { type BlobStore, parseBlobId } from '../../src/store/blob/index.js';
-import { createPostgresSearchIndex } from '../../src/store/search/postgres-tsvector.js';
-import { createSqliteSearchIndex } from '../../src/store/search/sqlite-fts5.js';
 import {
   type Account,
   findMailboxByRole,
   listMailboxMessages,
   type SqlStore,
 } from '../../src/store/sql/index.js';
+import { coreContextOver } from '../helpers/core.js';
 import { openTestDatabase, type TestSqlStore, testBackends } from '../helpers/database.js';
 import { createFakeResolver } from '../helpers/dns.js';
 import { type Sink, startSink } from '../helpers/smtp-sink.js';
@@ -67,32 +63,8 @@ const DNS = {
   'nullmx.example': { MX: [{ exchange: '', priority: 0 }] },
 };
 
-async function contextOver(
-  store: SqlStore,
-  clock: CoreContext['clock'],
-  blobs: BlobStore,
-): Promise<CoreContext> {
-  const search =
-    store.dialect === 'postgres' ? createPostgresSearchIndex(store.db) : createSqliteSearchIndex(store.db);
-  await search.ensureSchema();
-  return {
-    db: store.db,
-    clock,
-    hasher: await createPasswordHasher({ memoryKib: 1024, timeCost: 1 }),
-    secretKey: randomBytes(32),
-    log: createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) }),
-    blobs,
-    search,
-    dns: createFakeResolver(DNS),
-    auth: {
-      lockoutAttempts: 5,
-      lockoutMs: 30 * MINUTE,
-      clientThrottleFailures: 1000,
-      clientThrottleWindowMs: 15 * MINUTE,
-      sessionIdleMs: 30 * MINUTE,
-      sessionMaxMs: 12 * 60 * MINUTE,
-    },
-  };
+function contextOver(store: SqlStore, clock: CoreContext['clock'], blobs: BlobStore): Promise<CoreContext> {
+  return coreContextOver(store, { clock, blobs, dns: createFakeResolver(DNS) });
 }
 
 async function inboxRaws(ctx: CoreContext, account: Account): Promise<Buffer[]> {

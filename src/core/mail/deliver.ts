@@ -115,6 +115,7 @@ export interface DeliveryOptions {
 }
 
 export interface Delivered {
+  accountId: string;
   messageId: string;
   mailboxId: string;
   uid: number;
@@ -174,7 +175,7 @@ export async function deliverToAccounts(
     planned.push({ recipient, options, mailboxId: mailbox.id, threadId });
   }
   const row = bodyRow(ctx, body);
-  return inGroupCommit(ctx.db, async (trx) => {
+  const results = await inGroupCommit(ctx.db, async (trx) => {
     await insertMessageBody(trx, row);
     const results: DeliveryResult[] = [];
     const documents: SearchDocument[] = [];
@@ -215,11 +216,17 @@ export async function deliverToAccounts(
       });
       await insertChanges(trx, deliveryChanges(accountId, modseq, messageId, mailboxId, uid, threadId));
       documents.push(searchDocument(accountId, messageId, body, options.receivedAt));
-      results.push({ ok: true, delivered: { messageId, mailboxId, uid, modseq, threadId } });
+      results.push({ ok: true, delivered: { accountId, messageId, mailboxId, uid, modseq, threadId } });
     }
     await ctx.search.indexMany(documents, trx);
     return results;
   });
+  for (const result of results) {
+    if (!result.ok) continue;
+    const { accountId, mailboxId, modseq } = result.delivered;
+    ctx.changes.publish({ accountId, mailboxIds: [mailboxId], modseq });
+  }
+  return results;
 }
 
 function deliveryChanges(
