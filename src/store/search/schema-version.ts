@@ -13,7 +13,7 @@ import { type Kysely, sql } from 'kysely';
 import { ServerError } from '../../lib/errors/index.js';
 
 /** Bump when the layout or the text preparation changes. */
-export const SEARCH_SCHEMA_VERSION = 2;
+export const SEARCH_SCHEMA_VERSION = 3;
 
 /**
  * The version the tables carry, or undefined when there are none yet.

@@ -81,9 +81,13 @@ export function createSqliteSearchIndex<DB>(database: Kysely<DB>): SearchIndex {
             primary key (account_id, message_id)
           ) without rowid
         `.execute(trx);
-        await sql`create index if not exists search_document_body_idx on search_document (body_id)`.execute(
-          trx,
-        );
+        // Covering for the search join (body → account, date; the primary key columns come with it):
+        // one probe per matching text instead of two. Replaces the plain body_id index of before.
+        await sql`drop index if exists search_document_body_idx`.execute(trx);
+        await sql`
+          create index if not exists search_document_body_account_idx
+          on search_document (body_id, account_id, received_at)
+        `.execute(trx);
         await sql`
           create index if not exists search_document_received_idx
           on search_document (account_id, received_at desc, message_id desc)
