@@ -12,7 +12,8 @@ module.exports = {
       comment: 'src/lib holds pure libraries: no app imports, no sockets, files or processes',
       severity: 'error',
       from: { path: layer('lib'), pathNot: '\\.test\\.ts$' },
-      to: { pathNot: ['^src/lib/', '^node_modules/'], dependencyTypesNot: ['type-only'] },
+      // node:buffer is pure data handling (isUtf8, Buffer), not I/O.
+      to: { pathNot: ['^src/lib/', '^node_modules/', '^buffer$'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'lib-no-io',
