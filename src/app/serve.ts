@@ -2,7 +2,7 @@
  * `facteur serve`: first start, TLS material, then every listener. SMTP, IMAP and ManageSieve
  * listeners join here as their issues land.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SMTPServer } from 'smtp-server';
@@ -13,6 +13,7 @@ import type { DNSResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
 import { ensureCertificate } from '../platform/tls/index.js';
 import { createHttpServer } from '../protocols/http/index.js';
+import { createImapServers } from '../protocols/imap/index.js';
 import { createMxServer, createSubmissionServers } from '../protocols/smtp/index.js';
 import { ensureFirstStart, type FirstStartReport } from './first-start.js';
 import { type Facteur, openFacteur, packageRoot } from './open.js';
@@ -25,6 +26,8 @@ export interface RunningServer {
   smtpPort: number;
   submissionPort: number;
   submissionsPort: number;
+  imapPort: number;
+  imapsPort: number;
   firstStart: FirstStartReport;
   close(): Promise<void>;
 }
@@ -103,6 +106,19 @@ export async function startServer(
       { event: 'server.listening', proto: 'submission', port: submissionPort, tlsPort: submissionsPort },
       `submission listening on ${config.listenHost}:${submissionPort} (STARTTLS) and ${submissionsPort} (TLS)`,
     );
+    const imap = createImapServers({
+      ctx: facteur.ctx,
+      log,
+      throttle,
+      tls: { key: tls.key, cert: tls.cert },
+      cleartextLoopback: config.imapCleartextLoopback,
+    });
+    const imapPort = await listenNet(imap.starttls, config.imapPort, config.listenHost);
+    const imapsPort = await listenNet(imap.implicitTls, config.imapsPort, config.listenHost);
+    log.info(
+      { event: 'server.listening', proto: 'imap', port: imapPort, tlsPort: imapsPort },
+      `IMAP listening on ${config.listenHost}:${imapPort} (STARTTLS) and ${imapsPort} (TLS)`,
+    );
     const queue = createQueueRunner({
       ctx: facteur.ctx,
       log,
@@ -120,12 +136,15 @@ export async function startServer(
       smtpPort,
       submissionPort,
       submissionsPort,
+      imapPort,
+      imapsPort,
       firstStart,
       async close() {
         log.info({ event: 'server.stopping' }, 'stopping');
         for (const server of [smtp, submission.starttls, submission.implicitTls]) {
           await new Promise<void>((resolve) => server.close(() => resolve()));
         }
+        await imap.close();
         await queue.stop();
         await http.close();
         await facteur.close();
@@ -135,6 +154,16 @@ export async function startServer(
     await facteur.close();
     throw error;
   }
+}
+
+function listenNet(server: NetServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 function listen(server: SMTPServer, port: number, host: string): Promise<number> {

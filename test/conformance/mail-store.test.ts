@@ -7,16 +7,20 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/core/directory/index.js';
 import {
+  changeFlags,
   deliverToAccount,
   deliverToAccounts,
   ensureDefaultMailboxes,
   ensureMailboxPath,
+  expungeDeleted,
+  keywordsOf,
   reindexAllMessages,
   storeMessageBody,
 } from '../../src/core/mail/index.js';
 import type { SearchQuery } from '../../src/store/search/index.js';
 import {
   type Account,
+  findAccountUsage,
   findMailboxById,
   findMailboxByRole,
   listMailboxMessages,
@@ -210,6 +214,55 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     expect(await searchIds(sylvie, { text: 'musee depart' })).toEqual([kept.messageId]);
     expect(await searchIds(jean, { text: 'commune' })).toEqual([b.messageId]);
     expect(await searchIds(sylvie, { text: 'commune' })).toEqual([a.messageId]);
+  });
+
+  it('changes flags with one new modseq, and expunges freeing quota and search entries', async () => {
+    const a = await deliver(sylvie, message({ Subject: 'un' }));
+    const b = await deliver(sylvie, message({ Subject: 'deux' }));
+    const added = await changeFlags(t.ctx, sylvie.id, a.mailboxId, [a.uid, b.uid, 99], {
+      mode: 'add',
+      keywords: ['$seen', '$Forwarded'],
+      deleted: false,
+    });
+    expect(added.map((r) => [r.uid, r.changed])).toEqual([
+      [a.uid, true],
+      [b.uid, true],
+    ]);
+    expect(added[0]?.modseq).toBe(added[1]?.modseq);
+    expect(added[0]?.modseq).toBeGreaterThan(b.modseq);
+    const again = await changeFlags(t.ctx, sylvie.id, a.mailboxId, [a.uid], {
+      mode: 'add',
+      keywords: ['$seen'],
+      deleted: false,
+    });
+    expect(again[0]).toMatchObject({ changed: false, modseq: added[0]?.modseq });
+    await changeFlags(t.ctx, sylvie.id, a.mailboxId, [b.uid], {
+      mode: 'replace',
+      keywords: ['$flagged'],
+      deleted: true,
+    });
+    const entries = await listMailboxMessages(t.ctx.db, sylvie.id, a.mailboxId);
+    expect(entries.map((e) => [keywordsOf(e.message), e.deleted])).toEqual([
+      [['$forwarded', '$seen'], 0],
+      [['$flagged'], 1],
+    ]);
+    const usageBefore = await findAccountUsage(t.ctx.db, sylvie.id);
+    expect(await expungeDeleted(t.ctx, sylvie.id, a.mailboxId)).toEqual([b.uid]);
+    expect((await listMailboxMessages(t.ctx.db, sylvie.id, a.mailboxId)).map((e) => e.uid)).toEqual([a.uid]);
+    const usageAfter = await findAccountUsage(t.ctx.db, sylvie.id);
+    expect(usageAfter?.message_count).toBe((usageBefore?.message_count ?? 0) - 1);
+    expect(usageAfter?.used_bytes).toBeLessThan(usageBefore?.used_bytes ?? 0);
+    expect(await searchIds(sylvie, { subject: 'deux' })).toEqual([]);
+    expect(await searchIds(sylvie, { subject: 'un' })).toEqual([a.messageId]);
+    // Another account cannot touch these messages through its own id.
+    expect(
+      await changeFlags(t.ctx, jean.id, a.mailboxId, [a.uid], {
+        mode: 'add',
+        keywords: ['$draft'],
+        deleted: true,
+      }),
+    ).toEqual([]);
+    expect(await expungeDeleted(t.ctx, jean.id, a.mailboxId)).toEqual([]);
   });
 
   it('threads replies by References and In-Reply-To, and reply subjects without them', async () => {

@@ -25,6 +25,8 @@ async function startServe(
       FACTEUR_SMTP_PORT: '0',
       FACTEUR_SUBMISSION_PORT: '0',
       FACTEUR_SUBMISSIONS_PORT: '0',
+      FACTEUR_IMAP_PORT: '0',
+      FACTEUR_IMAPS_PORT: '0',
       FACTEUR_LISTEN_HOST: '127.0.0.1',
       FACTEUR_LOG_LEVEL: 'info',
       FACTEUR_ARGON2_MEMORY_KIB: '1024',

@@ -52,6 +52,8 @@ export async function startTestServer(
     FACTEUR_SMTP_PORT: '0',
     FACTEUR_SUBMISSION_PORT: '0',
     FACTEUR_SUBMISSIONS_PORT: '0',
+    FACTEUR_IMAP_PORT: '0',
+    FACTEUR_IMAPS_PORT: '0',
     FACTEUR_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     // Cheap hashing keeps the suite fast; the cost itself is measured by bench/sign-in.ts.
     FACTEUR_ARGON2_MEMORY_KIB: '1024',

@@ -11,6 +11,14 @@ export {
   storeMessageBody,
   wouldExceedQuota,
 } from './deliver.js';
+export {
+  changeFlags,
+  expungeDeleted,
+  type FlagChange,
+  type FlagResult,
+  keywordsOf,
+  SYSTEM_KEYWORDS,
+} from './flags.js';
 export { type ImportReport, importMbox } from './import-mbox.js';
 export {
   DEFAULT_MAILBOXES,
@@ -21,5 +29,6 @@ export {
   mailboxWithRole,
   uidValidityAt,
 } from './mailboxes.js';
+export { type BodyMetadata, bodyMetadata, readMessageBytes } from './read.js';
 export { reindexAllMessages } from './reindex.js';
 export { baseSubject, looksLikeReply, resolveThreadId, THREAD_SUBJECT_WINDOW_MS } from './threading.js';

@@ -9,11 +9,12 @@
  * - A body shared by several messages of a page is read and parsed once.
  */
 import { parseMessage } from '../../lib/mime/index.js';
-import { type BlobId, parseBlobId } from '../../store/blob/index.js';
+import { parseBlobId } from '../../store/blob/index.js';
 import type { SearchDocument } from '../../store/search/index.js';
 import { listMessagesAfter } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 import { searchDocument } from './deliver.js';
+import { readMessageBytes } from './read.js';
 
 const PAGE_SIZE = 500;
 
@@ -31,7 +32,7 @@ export async function reindexAllMessages(ctx: CoreContext): Promise<number> {
       const blobId = parseBlobId(message.blob_id);
       let body = parsed.get(blobId);
       if (!body) {
-        body = parseMessage(await readAll(ctx, blobId));
+        body = parseMessage(await readMessageBytes(ctx, blobId));
         parsed.set(blobId, body);
       }
       documents.push(
@@ -42,10 +43,4 @@ export async function reindexAllMessages(ctx: CoreContext): Promise<number> {
     count += page.length;
     after = last.id;
   }
-}
-
-async function readAll(ctx: CoreContext, blobId: BlobId): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await ctx.blobs.get(blobId)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

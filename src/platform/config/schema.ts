@@ -159,6 +159,13 @@ export const CONFIG_KEYS = {
     default: 9930,
     description: 'IMAP over implicit TLS.',
   },
+  imapCleartextLoopback: {
+    env: 'FACTEUR_IMAP_CLEARTEXT_LOOPBACK',
+    schema: boolean,
+    default: false,
+    description:
+      'Let clients on this host (127.0.0.1, ::1) sign in to IMAP without TLS, e.g. a webmail on the same machine. Never the network.',
+  },
   managesievePort: {
     env: 'FACTEUR_MANAGESIEVE_PORT',
     schema: port,

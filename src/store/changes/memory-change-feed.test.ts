@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MailChange } from './index.js';
+import type { MailChange } from './change-feed.js';
 import { createMemoryChangeFeed } from './memory-change-feed.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

@@ -7,7 +7,7 @@
  * - Listeners run on a later microtask, never inside the publisher's call: a slow or throwing session
  *   must not delay or fail the delivery that published.
  */
-import type { ChangeFeed, ChangeListener, MailChange } from './index.js';
+import type { ChangeFeed, ChangeListener, MailChange } from './change-feed.js';
 
 export function createMemoryChangeFeed(onListenerError: (error: unknown) => void = () => {}): ChangeFeed {
   const listeners = new Map<string, Set<ChangeListener>>();

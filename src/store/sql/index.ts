@@ -54,6 +54,7 @@ export {
 } from './mailboxes.js';
 export {
   countMailboxMessages,
+  findMessageBodies,
   findMessageBody,
   findMessageById,
   findThreadIdsByBaseSubject,
@@ -62,6 +63,7 @@ export {
   insertMailboxMessage,
   insertMessage,
   insertMessageBody,
+  listMailboxChangesSince,
   listMailboxMessages,
   listMessagesAfter,
   type MailboxEntry,

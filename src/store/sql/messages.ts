@@ -111,25 +111,36 @@ export interface MailboxEntry {
   message: Message;
 }
 
-/** The messages of a mailbox in UID order (the IMAP sequence order). */
+/**
+ * The messages of a mailbox in UID order (the IMAP sequence order); with `uids`, only those (read in
+ * bounded chunks, so any number of UIDs fits the parameter limits).
+ */
 export async function listMailboxMessages(
   db: Db,
   accountId: string,
   mailboxId: string,
+  uids?: number[],
 ): Promise<MailboxEntry[]> {
-  const rows = await db
-    .selectFrom('mailbox_messages')
-    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
-    .selectAll('messages')
-    .select([
-      'mailbox_messages.uid as mm_uid',
-      'mailbox_messages.modseq as mm_modseq',
-      'mailbox_messages.deleted as mm_deleted',
-    ])
-    .where('mailbox_messages.account_id', '=', accountId)
-    .where('mailbox_messages.mailbox_id', '=', mailboxId)
-    .orderBy('mailbox_messages.uid')
-    .execute();
+  const query = (chunk?: number[]) => {
+    let q = db
+      .selectFrom('mailbox_messages')
+      .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+      .selectAll('messages')
+      .select([
+        'mailbox_messages.uid as mm_uid',
+        'mailbox_messages.modseq as mm_modseq',
+        'mailbox_messages.deleted as mm_deleted',
+      ])
+      .where('mailbox_messages.account_id', '=', accountId)
+      .where('mailbox_messages.mailbox_id', '=', mailboxId);
+    if (chunk) q = q.where('mailbox_messages.uid', 'in', chunk);
+    return q.orderBy('mailbox_messages.uid').execute();
+  };
+  const rows = [];
+  if (uids === undefined) rows.push(...(await query()));
+  else
+    for (let start = 0; start < uids.length; start += 500)
+      rows.push(...(await query(uids.slice(start, start + 500))));
   return rows.map(({ mm_uid, mm_modseq, mm_deleted, ...message }) => ({
     uid: mm_uid,
     modseq: mm_modseq,
@@ -169,5 +180,34 @@ export async function listMessagesAfter(
     .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
+    .execute();
+}
+
+/** The shared bodies of these blobs (parsed metadata), for FETCH and JMAP Email/get. */
+export async function findMessageBodies(db: Db, blobIds: string[]): Promise<MessageBody[]> {
+  if (blobIds.length === 0) return [];
+  const rows: MessageBody[] = [];
+  // Bounded IN lists: SQLite allows 32 766 parameters, and a huge statement is slow to compile.
+  for (let start = 0; start < blobIds.length; start += 500) {
+    const chunk = blobIds.slice(start, start + 500);
+    rows.push(...(await db.selectFrom('message_bodies').selectAll().where('blob_id', 'in', chunk).execute()));
+  }
+  return rows;
+}
+
+/** Changes of one mailbox after `modseq`, oldest first (IMAP untagged updates, QRESYNC). */
+export async function listMailboxChangesSince(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+  modseq: number,
+): Promise<ChangeLogEntry[]> {
+  return db
+    .selectFrom('change_log')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('mailbox_id', '=', mailboxId)
+    .where('modseq', '>', modseq)
+    .orderBy('modseq')
     .execute();
 }

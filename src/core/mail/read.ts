@@ -1,0 +1,44 @@
+/**
+ * Reading stored mail back for the protocols (IMAP FETCH, later JMAP and the webmail): the raw bytes
+ * of a message and the parsed metadata kept beside it.
+ *
+ * Implementation notes
+ * - Metadata comes from `message_bodies`, parsed once at delivery (lib/mime types); nothing here
+ *   parses a message again. The raw bytes are read whole: a message is at most
+ *   FACTEUR_MAX_MESSAGE_BYTES, and BODY[section] slices them by the stored offsets.
+ * - Callers look a message up through the account first (messages rows carry the account id), so a
+ *   blob id from another account never reaches these functions.
+ */
+import type { Envelope, MimePart } from '../../lib/mime/index.js';
+import { type BlobId, parseBlobId } from '../../store/blob/index.js';
+import { findMessageBodies, type MessageBody } from '../../store/sql/index.js';
+import type { CoreContext } from '../context.js';
+
+export interface BodyMetadata {
+  blobId: string;
+  size: number;
+  root: MimePart;
+  envelope: Envelope;
+}
+
+/** The raw message, byte for byte as delivered. @throws BlobNotFoundError when missing. */
+export async function readMessageBytes(ctx: CoreContext, blobId: string | BlobId): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await ctx.blobs.get(parseBlobId(blobId))) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Parsed metadata of these bodies, by blob id; unknown ids are absent from the map. */
+export async function bodyMetadata(ctx: CoreContext, blobIds: string[]): Promise<Map<string, BodyMetadata>> {
+  const rows = await findMessageBodies(ctx.db, [...new Set(blobIds)]);
+  return new Map(rows.map((row) => [row.blob_id, metadataOf(row)]));
+}
+
+function metadataOf(row: MessageBody): BodyMetadata {
+  return {
+    blobId: row.blob_id,
+    size: row.size,
+    root: JSON.parse(row.structure) as MimePart,
+    envelope: JSON.parse(row.envelope) as Envelope,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * FETCH and UID FETCH (RFC 9051 §6.4.5): item parsing, then one response per message, built from
+ * the metadata stored at delivery and, only when a body section is asked for, the raw blob.
+ *
+ * Implementation notes
+ * - Items: FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODYSTRUCTURE, BODY, BODY[section]<p>,
+ *   BODY.PEEK[section]<p>, RFC822, RFC822.HEADER, RFC822.TEXT and the macros ALL, FAST, FULL.
+ *   BINARY is refused with BAD until it is implemented (no client we target needs it).
+ * - Reading a body without .PEEK (BODY[…], RFC822, RFC822.TEXT) sets \Seen on a read-write mailbox,
+ *   before the answer, and the new FLAGS are sent with it (RFC 9051 §6.4.5).
+ * - Metadata is loaded for the whole batch in bounded queries; raw bytes one message at a time, so
+ *   memory stays at one message however large the range.
+ * - UID FETCH always returns UID (RFC 9051 §6.4.9). Messages that vanished since the sequence set was
+ *   resolved are skipped, never answered with made-up data.
+ */
+import { bodyMetadata, changeFlags, readMessageBytes } from '../../core/mail/index.js';
+import {
+  astring,
+  type ImapCommand,
+  type ImapNode,
+  parseSectionSpec,
+  type SectionSpec,
+} from '../../lib/imap/index.js';
+import type { MailboxEntry } from '../../store/sql/index.js';
+import { flagsOf } from './flags.js';
+import { extractSection, partial } from './sections.js';
+import { resolveSequence } from './sequence.js';
+import { bad, type Completion, required, requireSelected, type Session } from './session.js';
+import { renderBodyStructure, renderEnvelope } from './structures.js';
+
+type Item =
+  | { kind: 'FLAGS' | 'UID' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' }
+  | { kind: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
+  | {
+      kind: 'SECTION';
+      peek: boolean;
+      section: SectionSpec;
+      partial: { offset: number; length: number } | null;
+    };
+
+const MACROS: Record<string, Item['kind'][]> = {
+  ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
+  FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
+  FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
+};
+const SIMPLE = new Set([
+  'FLAGS',
+  'UID',
+  'INTERNALDATE',
+  'RFC822.SIZE',
+  'ENVELOPE',
+  'BODYSTRUCTURE',
+  'BODY',
+  'RFC822',
+  'RFC822.HEADER',
+  'RFC822.TEXT',
+]);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const METADATA_BATCH = 200;
+
+export async function fetch(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
+  const selected = requireSelected(session);
+  const [setNode, itemsNode, ...rest] = command.args;
+  if (rest.length > 0) throw bad('FETCH modifiers are not supported yet');
+  const items = parseItems(itemsNode);
+  if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
+  const seqs = resolveSequence(selected, setNode, byUid);
+
+  const marksSeen =
+    !selected.readOnly &&
+    items.some((i) => i.kind === 'RFC822' || i.kind === 'RFC822.TEXT' || (i.kind === 'SECTION' && !i.peek));
+  if (marksSeen) {
+    const unseen = seqs.map((s) => selected.entryAt(s)).filter((e) => e && !e.message.seen) as MailboxEntry[];
+    if (unseen.length > 0) {
+      await changeFlags(
+        session.ctx,
+        selected.accountId,
+        selected.id,
+        unseen.map((e) => e.uid),
+        { mode: 'add', keywords: ['$seen'], deleted: false },
+      );
+      await selected.refresh(false);
+      if (!items.some((i) => i.kind === 'FLAGS')) items.push({ kind: 'FLAGS' });
+    }
+  }
+
+  const needsMetadata = items.some(
+    (i) => i.kind === 'ENVELOPE' || i.kind === 'BODYSTRUCTURE' || i.kind === 'BODY' || i.kind === 'SECTION',
+  );
+  const needsBytes = items.some(
+    (i) => i.kind === 'SECTION' || (i.kind.startsWith('RFC822') && i.kind !== 'RFC822.SIZE'),
+  );
+  for (let start = 0; start < seqs.length; start += METADATA_BATCH) {
+    const batch = seqs.slice(start, start + METADATA_BATCH);
+    const entries = batch.map((seq) => [seq, selected.entryAt(seq)] as const);
+    const metadata = needsMetadata
+      ? await bodyMetadata(
+          session.ctx,
+          entries.flatMap(([, e]) => (e ? [e.message.blob_id] : [])),
+        )
+      : new Map();
+    for (const [seq, entry] of entries) {
+      if (!entry) continue;
+      const raw = needsBytes ? await readMessageBytes(session.ctx, entry.message.blob_id) : null;
+      session.write(renderFetch(session, seq, entry, items, metadata.get(entry.message.blob_id), raw));
+    }
+  }
+  return { text: `${byUid ? 'UID FETCH' : 'FETCH'} completed` };
+}
+
+function parseItems(node: ImapNode | undefined): Item[] {
+  if (!node) throw bad('Expected FETCH items');
+  const nodes = node.type === 'list' ? node.items : [node];
+  if (nodes.length === 0) throw bad('Expected FETCH items');
+  const items: Item[] = [];
+  for (const item of nodes) {
+    if (item.type !== 'atom') throw bad('Invalid FETCH item');
+    const name = item.value.toUpperCase();
+    if (item.section === undefined && MACROS[name] && node.type !== 'list') {
+      for (const kind of MACROS[name]) items.push({ kind } as Item);
+      continue;
+    }
+    if (item.section !== undefined) {
+      if (name !== 'BODY' && name !== 'BODY.PEEK') throw bad(`${name}[] is not supported`);
+      const section = required(parseSectionSpec(item.section));
+      items.push({ kind: 'SECTION', peek: name === 'BODY.PEEK', section, partial: item.partial ?? null });
+      continue;
+    }
+    if (item.partial !== undefined || !SIMPLE.has(name)) throw bad(`Unknown FETCH item ${name}`);
+    items.push({ kind: name } as Item);
+  }
+  return items;
+}
+
+function renderFetch(
+  session: Session,
+  seq: number,
+  entry: MailboxEntry,
+  items: Item[],
+  metadata: Awaited<ReturnType<typeof bodyMetadata>> extends Map<string, infer M> ? M | undefined : never,
+  raw: Buffer | null,
+): Buffer {
+  const nstring = (value: string | null) =>
+    value === null ? 'NIL' : session.encoder.encode(value).toString('utf8');
+  const parts: Buffer[] = [];
+  const add = (name: string, value: Buffer | string) => {
+    parts.push(Buffer.from(`${parts.length > 0 ? ' ' : ''}${name} `, 'latin1'));
+    parts.push(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+  };
+  const literal = (bytes: Buffer) => Buffer.concat([Buffer.from(`{${bytes.length}}\r\n`, 'latin1'), bytes]);
+  for (const item of items) {
+    switch (item.kind) {
+      case 'UID':
+        add('UID', String(entry.uid));
+        break;
+      case 'FLAGS':
+        add('FLAGS', `(${flagsOf(entry.message, entry.deleted === 1).join(' ')})`);
+        break;
+      case 'INTERNALDATE':
+        add('INTERNALDATE', `"${internalDate(entry.message.received_at)}"`);
+        break;
+      case 'RFC822.SIZE':
+        add('RFC822.SIZE', String(entry.message.size));
+        break;
+      case 'ENVELOPE':
+        if (metadata) add('ENVELOPE', renderEnvelope(metadata.envelope, nstring));
+        break;
+      case 'BODYSTRUCTURE':
+      case 'BODY':
+        if (metadata)
+          add(item.kind, renderBodyStructure(metadata.root, nstring, item.kind === 'BODYSTRUCTURE'));
+        break;
+      case 'RFC822':
+        if (raw) add('RFC822', literal(raw));
+        break;
+      case 'RFC822.HEADER':
+      case 'RFC822.TEXT':
+        if (raw && metadata) {
+          const text = item.kind === 'RFC822.HEADER' ? 'HEADER' : 'TEXT';
+          add(item.kind, literal(extractSection(raw, metadata.root, { part: '', text, fields: [] })));
+        }
+        break;
+      case 'SECTION':
+        if (raw && metadata) {
+          const { section } = item;
+          const bytes = extractSection(raw, metadata.root, {
+            part: section.part.join('.'),
+            text: section.text,
+            fields: [...section.fields],
+          });
+          const sliced = item.partial ? partial(bytes, item.partial.offset, item.partial.length) : bytes;
+          const origin = item.partial ? `<${item.partial.offset}>` : '';
+          add(
+            `BODY[${sectionName(section, (name) => session.encoder.encode(astring(name)).toString('latin1'))}]${origin}`,
+            literal(sliced),
+          );
+        }
+        break;
+    }
+  }
+  return Buffer.concat([Buffer.from(`* ${seq} FETCH (`, 'latin1'), ...parts, Buffer.from(')\r\n', 'latin1')]);
+}
+
+function sectionName(section: SectionSpec, encodeName: (name: string) => string): string {
+  const part = section.part.join('.');
+  const text = section.text ?? '';
+  const head = part && text ? `${part}.${text}` : part || text;
+  return section.fields.length > 0 ? `${head} (${section.fields.map(encodeName).join(' ')})` : head;
+}
+
+/** `25-Nov-2026 09:00:00 +0000` (RFC 9051 date-time), in UTC. */
+export function internalDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}

@@ -1,0 +1,226 @@
+/**
+ * Mailbox commands: NAMESPACE, LIST (with LIST-EXTENDED return options SPECIAL-USE, CHILDREN,
+ * SUBSCRIBED and LIST-STATUS), LSUB, STATUS, SELECT, EXAMINE, UNSELECT, CLOSE.
+ *
+ * Implementation notes
+ * - One personal namespace, no prefix, `/` as hierarchy delimiter: the store's paths are already
+ *   `/`-separated, and `INBOX` is the Inbox in any case (RFC 9051 §5.1).
+ * - LIST patterns: `*` matches anything, `%` anything but the delimiter (RFC 9051 §6.3.9); the
+ *   reference is prefixed to the pattern. Matching is done on Unicode names after decoding, so
+ *   modified UTF-7 and UTF-8 clients see the same tree.
+ * - Special-use attributes come from the mailbox role (RFC 6154), so a French Thunderbird shows
+ *   "Corbeille" for `Trash` from `\Trash`, whatever the name.
+ * - SELECT reports FLAGS, EXISTS, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS and, for IMAP4rev1 clients,
+ *   RECENT 0 and UNSEEN (the first unseen sequence number).
+ */
+import { expungeDeleted } from '../../core/mail/index.js';
+import {
+  atom,
+  code,
+  flag,
+  type ImapCommand,
+  isPlainAtom,
+  mailbox,
+  parseMailboxName,
+} from '../../lib/imap/index.js';
+import {
+  countMailboxMessages,
+  findMailboxByPath,
+  listMailboxes,
+  listMailboxMessages,
+  type Mailbox,
+} from '../../store/sql/index.js';
+import { SYSTEM_FLAGS } from './flags.js';
+import { SelectedMailbox } from './selected-mailbox.js';
+import {
+  bad,
+  type Completion,
+  no,
+  requireAccount,
+  required,
+  requireSelected,
+  type Session,
+} from './session.js';
+
+const DELIMITER = '/';
+const ROLE_ATTRIBUTE: Record<string, string> = {
+  drafts: '\\Drafts',
+  sent: '\\Sent',
+  archive: '\\Archive',
+  junk: '\\Junk',
+  trash: '\\Trash',
+};
+const STATUS_ITEMS = new Set(['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'RECENT', 'SIZE']);
+
+export async function namespace(session: Session): Promise<Completion> {
+  session.write(session.encoder.untagged(atom('NAMESPACE'), [['', DELIMITER]], null, null));
+  return { text: 'Namespace' };
+}
+
+export async function list(
+  session: Session,
+  command: ImapCommand,
+  subscribedOnly = false,
+): Promise<Completion> {
+  const account = requireAccount(session);
+  const args = [...command.args];
+  // LIST-EXTENDED selection options come first, in a list: (SUBSCRIBED) (SPECIAL-USE)…
+  const selection = args[0]?.type === 'list' && !subscribedOnly ? optionNames(args.shift()) : [];
+  const reference = required(parseMailboxName(args.shift(), { utf8: session.utf8, wildcards: true }));
+  const patternNode = args.shift();
+  const patterns =
+    patternNode?.type === 'list'
+      ? patternNode.items.map((node) =>
+          required(parseMailboxName(node, { utf8: session.utf8, wildcards: true })),
+        )
+      : [required(parseMailboxName(patternNode, { utf8: session.utf8, wildcards: true }))];
+  let returns: string[] = [];
+  let statusItems: string[] = [];
+  if (args.length > 0) {
+    const keyword = args.shift();
+    if (!isPlainAtom(keyword) || keyword.value.toUpperCase() !== 'RETURN' || args[0]?.type !== 'list') {
+      throw bad('Expected RETURN (options)');
+    }
+    const options = (args.shift() as { items: readonly import('../../lib/imap/index.js').ImapNode[] }).items;
+    for (let i = 0; i < options.length; i++) {
+      const option = options[i];
+      if (!isPlainAtom(option)) throw bad('Invalid RETURN option');
+      const name = option.value.toUpperCase();
+      if (name === 'STATUS') {
+        statusItems = optionNames(options[++i]);
+        for (const item of statusItems) if (!STATUS_ITEMS.has(item)) throw bad(`Unknown status item ${item}`);
+      }
+      returns.push(name);
+    }
+  }
+  if (selection.includes('SUBSCRIBED')) returns = [...returns, 'SUBSCRIBED'];
+
+  if (patterns.length === 1 && patterns[0] === '' && !subscribedOnly) {
+    session.write(session.encoder.untagged(atom('LIST'), [flag('\\Noselect')], DELIMITER, ''));
+    return { text: 'List completed' };
+  }
+  const mailboxes = await listMailboxes(session.ctx.db, account.id);
+  const paths = new Set(mailboxes.map((m) => m.path));
+  const matchers = patterns.map((p) => patternMatcher(reference + p));
+  const verb = subscribedOnly ? 'LSUB' : 'LIST';
+  for (const box of sortMailboxes(mailboxes)) {
+    if (!matchers.some((matches) => matches(box.path))) continue;
+    if ((subscribedOnly || selection.includes('SUBSCRIBED')) && !box.subscribed) continue;
+    if (selection.includes('SPECIAL-USE') && !box.role) continue;
+    const attributes: string[] = [];
+    const hasChildren = [...paths].some((p) => p.startsWith(box.path + DELIMITER));
+    attributes.push(hasChildren ? '\\HasChildren' : '\\HasNoChildren');
+    if (box.subscribed && (returns.includes('SUBSCRIBED') || selection.includes('SUBSCRIBED'))) {
+      attributes.push('\\Subscribed');
+    }
+    const special = box.role ? ROLE_ATTRIBUTE[box.role] : undefined;
+    if (special && !subscribedOnly) attributes.push(special);
+    session.write(session.encoder.untagged(atom(verb), attributes.map(flag), DELIMITER, mailbox(box.path)));
+    if (statusItems.length > 0) await writeStatus(session, box, statusItems);
+  }
+  return { text: `${verb} completed` };
+}
+
+export async function status(session: Session, command: ImapCommand): Promise<Completion> {
+  const account = requireAccount(session);
+  const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
+  const items = optionNames(command.args[1]);
+  if (items.length === 0) throw bad('Expected status items');
+  for (const item of items) if (!STATUS_ITEMS.has(item)) throw bad(`Unknown status item ${item}`);
+  const box = await findMailboxByPath(session.ctx.db, account.id, name);
+  if (!box) throw no('No such mailbox', code('NONEXISTENT'));
+  await writeStatus(session, box, items);
+  return { text: 'Status completed' };
+}
+
+async function writeStatus(session: Session, box: Mailbox, items: string[]): Promise<void> {
+  const account = requireAccount(session);
+  const counts = await countMailboxMessages(session.ctx.db, account.id, box.id);
+  let size = 0;
+  if (items.includes('SIZE')) {
+    for (const entry of await listMailboxMessages(session.ctx.db, account.id, box.id))
+      size += entry.message.size;
+  }
+  const values: Record<string, number> = {
+    MESSAGES: counts.total,
+    UIDNEXT: box.uid_next,
+    UIDVALIDITY: box.uid_validity,
+    UNSEEN: counts.unseen,
+    RECENT: 0,
+    SIZE: size,
+  };
+  session.write(
+    session.encoder.untagged(
+      atom('STATUS'),
+      mailbox(box.path),
+      items.flatMap((item) => [atom(item), values[item] ?? 0]),
+    ),
+  );
+}
+
+export async function select(session: Session, command: ImapCommand, readOnly: boolean): Promise<Completion> {
+  const account = requireAccount(session);
+  const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
+  if (command.args.length > 1) throw bad('SELECT parameters are not supported yet');
+  if (session.selected) {
+    session.selected = null;
+    session.state = 'authenticated';
+    session.write(session.encoder.status('OK', 'Previous mailbox closed', code('CLOSED')));
+  }
+  const box = await findMailboxByPath(session.ctx.db, account.id, name);
+  if (!box) throw no('No such mailbox', code('NONEXISTENT'));
+  const selected = await SelectedMailbox.open(session.ctx, account.id, box, readOnly);
+  const { encoder } = session;
+  session.write(encoder.untagged(atom('FLAGS'), SYSTEM_FLAGS.map(flag)));
+  session.write(encoder.untagged(selected.exists, atom('EXISTS')));
+  session.write(encoder.untagged(0, atom('RECENT')));
+  const firstUnseen = selected.firstUnseenSeq();
+  if (firstUnseen !== null) session.write(encoder.status('OK', 'First unseen', code('UNSEEN', firstUnseen)));
+  session.write(encoder.status('OK', 'UIDs valid', code('UIDVALIDITY', box.uid_validity)));
+  session.write(encoder.status('OK', 'Predicted next UID', code('UIDNEXT', box.uid_next)));
+  const permanent = readOnly ? [] : [...SYSTEM_FLAGS.map(flag), flag('\\*')];
+  session.write(encoder.status('OK', 'Flags permitted', code('PERMANENTFLAGS', permanent)));
+  session.selected = selected;
+  session.state = 'selected';
+  return readOnly
+    ? { text: 'EXAMINE completed', code: code('READ-ONLY') }
+    : { text: 'SELECT completed', code: code('READ-WRITE') };
+}
+
+export async function unselect(session: Session, expunge: boolean): Promise<Completion> {
+  const selected = requireSelected(session);
+  if (expunge && !selected.readOnly) {
+    await expungeDeleted(session.ctx, selected.accountId, selected.id);
+  }
+  session.selected = null;
+  session.state = 'authenticated';
+  return { text: expunge ? 'CLOSE completed' : 'UNSELECT completed' };
+}
+
+function optionNames(node: import('../../lib/imap/index.js').ImapNode | undefined): string[] {
+  if (node?.type !== 'list') throw bad('Expected a parenthesised list');
+  return node.items.map((item) => {
+    if (!isPlainAtom(item)) throw bad('Expected an option name');
+    return item.value.toUpperCase();
+  });
+}
+
+/** `*` matches anything, `%` anything but the delimiter; INBOX is case-insensitive. */
+function patternMatcher(pattern: string): (path: string) => boolean {
+  const source = [...pattern]
+    .map((ch) => (ch === '*' ? '.*' : ch === '%' ? '[^/]*' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const regex = new RegExp(`^${source}$`, 'su');
+  const inboxRegex = new RegExp(`^${source}$`, 'isu');
+  return (path) => (path === 'INBOX' ? inboxRegex.test(path) : regex.test(path));
+}
+
+/** INBOX first, then special-use folders in their order, then the rest by path. */
+function sortMailboxes(mailboxes: Mailbox[]): Mailbox[] {
+  return [...mailboxes].sort((a, b) => {
+    const rank = (m: Mailbox) => (m.role === 'inbox' ? 0 : m.role ? 1 : 2);
+    return (
+      rank(a) - rank(b) || a.sort_order - b.sort_order || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+    );
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * STORE, UID STORE, EXPUNGE and UID EXPUNGE (RFC 9051 §6.4.6, §6.4.3; UIDPLUS RFC 4315 §2.1).
+ *
+ * Implementation notes
+ * - Flags map to the store's keywords (core/mail/flags.ts): system flags to `$seen`…, `\Deleted` to
+ *   the membership, other keywords lower-cased. `\Recent` cannot be stored (RFC 9051 §2.3.2).
+ * - After a STORE the view is refreshed without expunges (untagged EXPUNGE is not allowed there) and
+ *   the new FLAGS are sent, with UID for UID STORE; `.SILENT` suppresses them for the messages this
+ *   command changed only, changes made meanwhile by others are still reported.
+ * - A read-only (EXAMINE) mailbox refuses STORE and EXPUNGE with NO.
+ */
+import { changeFlags, expungeDeleted, type FlagChange } from '../../core/mail/index.js';
+import { type ImapCommand, isPlainAtom } from '../../lib/imap/index.js';
+import { flagsOf } from './flags.js';
+import { writeMailboxUpdate } from './selected-mailbox.js';
+import { resolveSequence } from './sequence.js';
+import { bad, type Completion, no, requireSelected, type Session } from './session.js';
+
+const SYSTEM_TO_KEYWORD: Record<string, string> = {
+  '\\SEEN': '$seen',
+  '\\ANSWERED': '$answered',
+  '\\FLAGGED': '$flagged',
+  '\\DRAFT': '$draft',
+};
+
+export async function store(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
+  const selected = requireSelected(session);
+  if (selected.readOnly) throw no('Mailbox is read-only', null);
+  const [setNode, actionNode, flagsNode, ...rest] = command.args;
+  if (rest.length > 0) throw bad('STORE modifiers are not supported yet');
+  if (!isPlainAtom(actionNode)) throw bad('Expected FLAGS, +FLAGS or -FLAGS');
+  const action = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(actionNode.value);
+  if (!action) throw bad('Expected FLAGS, +FLAGS or -FLAGS');
+  const flagNodes = flagsNode?.type === 'list' ? flagsNode.items : flagsNode ? [flagsNode] : [];
+  const change: FlagChange = {
+    mode: action[1] === '+' ? 'add' : action[1] === '-' ? 'remove' : 'replace',
+    keywords: [],
+    deleted: false,
+  };
+  for (const node of flagNodes) {
+    if (!isPlainAtom(node)) throw bad('Expected flags');
+    const upper = node.value.toUpperCase();
+    if (upper === '\\DELETED') change.deleted = true;
+    else if (SYSTEM_TO_KEYWORD[upper]) change.keywords.push(SYSTEM_TO_KEYWORD[upper] as string);
+    else if (node.value.startsWith('\\')) throw bad(`Cannot store ${node.value}`);
+    else change.keywords.push(node.value.toLowerCase());
+  }
+  const seqs = resolveSequence(selected, setNode, byUid);
+  const uids = seqs
+    .map((seq) => selected.entryAt(seq)?.uid)
+    .filter((uid): uid is number => uid !== undefined);
+  const results = await changeFlags(session.ctx, selected.accountId, selected.id, uids, change);
+  const update = await selected.refresh(false);
+  if (action[2]) {
+    const mine = new Set(results.filter((r) => r.changed).map((r) => r.uid));
+    update.flags = update.flags.filter((f) => !mine.has(f.uid));
+  } else {
+    // Messages whose flags did not change are reported too: the client asked for their FLAGS.
+    const reported = new Set(update.flags.map((f) => f.uid));
+    for (const result of results) {
+      if (reported.has(result.uid)) continue;
+      const seq = selected.seqOfUid(result.uid);
+      const entry = selected.entryAt(seq);
+      if (!entry) continue;
+      update.flags.push({
+        seq,
+        uid: result.uid,
+        flags: flagsOf(entry.message, entry.deleted === 1),
+        modseq: result.modseq,
+      });
+    }
+    update.flags.sort((a, b) => a.seq - b.seq);
+  }
+  writeMailboxUpdate(session, update);
+  return { text: `${byUid ? 'UID STORE' : 'STORE'} completed` };
+}
+
+export async function expunge(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
+  const selected = requireSelected(session);
+  if (selected.readOnly) throw no('Mailbox is read-only', null);
+  let only: number[] | undefined;
+  if (byUid) {
+    only = resolveSequence(selected, command.args[0], true)
+      .map((seq) => selected.entryAt(seq)?.uid)
+      .filter((uid): uid is number => uid !== undefined);
+  } else if (command.args.length > 0) {
+    throw bad('EXPUNGE takes no arguments');
+  }
+  await expungeDeleted(session.ctx, selected.accountId, selected.id, only);
+  writeMailboxUpdate(session, await selected.refresh(true));
+  return { text: `${byUid ? 'UID EXPUNGE' : 'EXPUNGE'} completed` };
+}

@@ -1,0 +1,267 @@
+/**
+ * The IMAP server through real clients: python3's imaplib for a full session (TLS and STARTTLS), and
+ * a raw socket client for IDLE, two sessions on one mailbox, hostile input and tenant isolation.
+ * Mail arrives the way it does in production: over SMTP (swaks) into the MX.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readMessageBytes } from '../../src/core/mail/index.js';
+import { run, swaks } from '../helpers/clients.js';
+import { startTestServer, type TestServer } from '../helpers/facteur.js';
+import { ImapTestClient } from '../helpers/imap-client.js';
+
+const PASSWORD = 'Motdepasse-solide-2026!';
+let t: TestServer;
+const clients: ImapTestClient[] = [];
+
+beforeEach(async () => {
+  t = await startTestServer();
+  for (const [first, last] of [
+    ['Sylvie', 'Dupont'],
+    ['Jean', 'Martin'],
+  ]) {
+    await t.addUser(first as string, last as string, '--password', PASSWORD);
+  }
+  // The accounts have chosen their password: no forced change pending.
+  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await t.close();
+});
+
+async function deliver(to: string, subject: string, body: string, extra: string[] = []) {
+  const r = await swaks(t.server.smtpPort, [
+    '--from',
+    'parent@example.org',
+    '--to',
+    to,
+    '--header',
+    `Subject: ${subject}`,
+    '--body',
+    body,
+    ...extra,
+  ]);
+  expect(r.code, r.stdout).toBe(0);
+}
+
+async function session(login: string, options: { tls: boolean } = { tls: true }) {
+  const client = await ImapTestClient.open(options.tls ? t.server.imapsPort : t.server.imapPort, options);
+  clients.push(client);
+  if (login) expect(await client.command(`LOGIN ${login} "${PASSWORD}"`)).toMatch(/^T\d+ OK/m);
+  return client;
+}
+
+/** Runs a python3 imaplib script; `M` is connected over TLS (or STARTTLS) and the script prints JSON. */
+async function imaplib(script: string, options: { starttls?: boolean } = {}) {
+  const connect = options.starttls
+    ? `M = imaplib.IMAP4('127.0.0.1', ${t.server.imapPort})`
+    : `M = imaplib.IMAP4_SSL('127.0.0.1', ${t.server.imapsPort}, ssl_context=ctx)`;
+  const program = [
+    'import imaplib, json, ssl',
+    'ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE',
+    connect,
+    'def out(*values): print(json.dumps([v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in values], default=lambda b: b.decode("utf-8", "replace")))',
+    script,
+  ].join('\n');
+  const r = await run('python3', ['-c', program]);
+  expect(r.stderr).toBe('');
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown[]);
+}
+
+describe('IMAP with python imaplib', () => {
+  it('runs a whole session: list, select, fetch, search, store, expunge, status', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Réunion à l’école', 'Les élèves partent à 8 h.');
+    await deliver('sylvie.dupont@ac-test.fr', 'Menu de la cantine', 'Lundi : poisson.');
+    const out = await imaplib(`
+out(M.login('sdupont', '${PASSWORD}')[0])
+typ, boxes = M.list()
+out(*boxes)
+out(*M.select('INBOX')[1])
+typ, data = M.fetch('1:2', '(UID FLAGS RFC822.SIZE ENVELOPE BODYSTRUCTURE)')
+out(*[part[0] if isinstance(part, tuple) else part for part in data])
+typ, data = M.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[TEXT])')
+out(data[0][1], data[1][1])
+out(*M.search('UTF-8', 'TEXT', 'ecole')[1])
+out(*M.search(None, 'UNSEEN')[1])
+out(*M.store('2', '+FLAGS', '(\\\\Seen \\\\Deleted)')[1])
+out(*M.expunge()[1])
+out(*M.status('INBOX', '(MESSAGES UNSEEN UIDNEXT)')[1])
+out(M.logout()[0])
+`);
+    expect(out[0]).toEqual(['OK']);
+    expect(out[1]).toEqual([
+      '(\\HasNoChildren) "/" INBOX',
+      '(\\HasNoChildren \\Drafts) "/" Drafts',
+      '(\\HasNoChildren \\Sent) "/" Sent',
+      '(\\HasNoChildren \\Archive) "/" Archive',
+      '(\\HasNoChildren \\Junk) "/" Junk',
+      '(\\HasNoChildren \\Trash) "/" Trash',
+    ]);
+    expect(out[2]).toEqual(['2']);
+    const fetched = (out[3] as string[]).join('\n');
+    expect(fetched).toMatch(/^1 \(UID 1 FLAGS \(\) RFC822\.SIZE \d+ ENVELOPE \(/m);
+    expect(fetched).toContain('((NIL NIL "parent" "example.org"))');
+    expect(fetched).toMatch(/BODYSTRUCTURE \("TEXT" "PLAIN" .* "7BIT" \d+ \d+ NIL NIL NIL NIL\)\)/);
+    expect(out[4]?.[0]).toBe('Subject: Réunion à l’école\r\n\r\n');
+    expect(out[4]?.[1]).toMatch(/^Les élèves partent à 8 h\.\r\n/);
+    expect(out[5]).toEqual(['1']);
+    expect(out[6]).toEqual(['1 2']);
+    expect(out[7]).toEqual(['2 (UID 2 FLAGS (\\Seen \\Deleted))']);
+    expect(out[8]).toEqual(['2']);
+    expect(out[9]).toEqual(['INBOX (MESSAGES 1 UNSEEN 1 UIDNEXT 3)']);
+    expect(out[10]).toEqual(['BYE']);
+  });
+
+  it('refuses a password in clear text, and accepts it after STARTTLS', async () => {
+    const out = await imaplib(
+      `
+out(*M.capabilities)
+try:
+    M.login('sdupont', '${PASSWORD}')
+except imaplib.IMAP4.error as e:
+    out('refused', str(e))
+M.starttls(ssl_context=ctx)
+out(M.login('sdupont', '${PASSWORD}')[0])
+out(*M.select('INBOX', readonly=True)[1])
+`,
+      { starttls: true },
+    );
+    expect(out[0]).toContain('STARTTLS');
+    expect(out[0]).toContain('LOGINDISABLED');
+    expect(out[1]?.[0]).toBe('refused');
+    expect(out[2]).toEqual(['OK']);
+    expect(out[3]).toEqual(['0']);
+  });
+
+  it('marks a message seen when its body is fetched without PEEK', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Lu ?', 'Texte');
+    const out = await imaplib(`
+M.login('sdupont', '${PASSWORD}')
+M.select('INBOX')
+typ, data = M.fetch('1', '(BODY[TEXT])')
+out(data[0][0], data[1])
+out(*M.fetch('1', '(FLAGS)')[1])
+`);
+    expect(out[0]?.[0]).toMatch(/^1 \(BODY\[TEXT\] \{\d+\}$/);
+    expect(out[0]?.[1]).toBe(' FLAGS (\\Seen))');
+    expect(out[1]).toEqual(['1 (FLAGS (\\Seen))']);
+  });
+});
+
+describe('IMAP with curl', () => {
+  it('fetches a message by UID over imaps://, byte for byte as stored', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Par curl', 'Corps du message');
+    const url = `imaps://127.0.0.1:${t.server.imapsPort}/INBOX;UID=1`;
+    const r = await run('curl', ['-sS', '-k', '--url', url, '--user', `sdupont:${PASSWORD}`]);
+    expect(r.stderr).toBe('');
+    const { ctx } = t.server.facteur;
+    const stored = await ctx.db.selectFrom('messages').select('blob_id').executeTakeFirstOrThrow();
+    expect(r.stdout).toBe((await readMessageBytes(ctx, stored.blob_id)).toString('utf8'));
+    expect(r.stdout).toContain('Subject: Par curl\r\n');
+    const listing = await run('curl', [
+      '-sS',
+      '-k',
+      '--url',
+      `imaps://127.0.0.1:${t.server.imapsPort}/`,
+      '--user',
+      `sdupont:${PASSWORD}`,
+    ]);
+    expect(listing.stdout).toContain('"/" INBOX');
+  });
+});
+
+describe('IMAP sessions', () => {
+  it('tells an IDLE session of new mail, and of flags and expunges made by another session', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Premier', 'Un');
+    const watcher = await session('sdupont');
+    const actor = await session('sylvie.dupont@ac-test.fr');
+    expect(await watcher.command('SELECT INBOX')).toMatch(/^\* 1 EXISTS\r\n/m);
+    expect(await actor.command('SELECT INBOX')).toMatch(/OK \[READ-WRITE\]/);
+
+    watcher.send('I1 IDLE\r\n');
+    await watcher.waitFor(/^\+ idling\r\n/m);
+    await deliver('sylvie.dupont@ac-test.fr', 'Deuxième', 'Deux');
+    await watcher.waitFor(/^\* 2 EXISTS\r\n/m);
+
+    expect(await actor.command('STORE 1 +FLAGS (\\Flagged)')).toMatch(
+      /^\* 1 FETCH \(UID 1 FLAGS \(\\Flagged\)\)/m,
+    );
+    await watcher.waitFor(/^\* 1 FETCH \(UID 1 FLAGS \(\\Flagged\)\)\r\n/m);
+
+    expect(await actor.command('STORE 1 +FLAGS.SILENT (\\Deleted)')).not.toMatch(/FETCH/);
+    expect(await actor.command('EXPUNGE')).toMatch(/^\* 1 EXPUNGE\r\n/m);
+    await watcher.waitFor(/^\* 1 EXPUNGE\r\n/m);
+
+    watcher.send('DONE\r\n');
+    await watcher.waitFor(/^I1 OK IDLE terminated\r\n/m);
+    watcher.take();
+    const fetched = await watcher.command('FETCH 1 (UID ENVELOPE)');
+    // The subject was sent as raw UTF-8, so it travels as a literal to this non-UTF-8 session.
+    expect(fetched).toMatch(/^\* 1 FETCH \(UID 2 ENVELOPE \("[^"]+" \{9\}\r\nDeuxième /m);
+  });
+
+  it('holds back expunges during FETCH and reports them at the next NOOP', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'A', 'a');
+    await deliver('sylvie.dupont@ac-test.fr', 'B', 'b');
+    const reader = await session('sdupont');
+    const actor = await session('sdupont');
+    await reader.command('SELECT INBOX');
+    await actor.command('SELECT INBOX');
+    await actor.command('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await actor.command('EXPUNGE');
+    // Sequence numbers must not move under the client during FETCH: message 2 is still 2.
+    const during = await reader.command('FETCH 2 (UID)');
+    expect(during).not.toMatch(/EXPUNGE/);
+    expect(during).toMatch(/^\* 2 FETCH \(UID 2\)/m);
+    expect(await reader.command('NOOP')).toMatch(/^\* 1 EXPUNGE\r\n/m);
+    expect(await reader.command('FETCH 1 (UID)')).toMatch(/^\* 1 FETCH \(UID 2\)/m);
+  });
+
+  it('keeps accounts apart: a user sees and searches only their own mail', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
+    const jean = await session('jmartin');
+    const selected = await jean.command('SELECT INBOX');
+    expect(selected).toMatch(/^\* 0 EXISTS\r\n/m);
+    expect(await jean.command('SEARCH TEXT bulletin')).toMatch(/^\* SEARCH\r\n/m);
+    expect(await jean.command('STATUS INBOX (MESSAGES)')).toMatch(/MESSAGES 0/);
+  });
+
+  it('answers bad input with BAD and keeps the session usable', async () => {
+    const client = await session('sdupont');
+    expect(await client.command('FROBNICATE')).toMatch(/^T\d+ BAD /m);
+    expect(await client.command('FETCH 1 (FLAGS)')).toMatch(/^T\d+ BAD /m);
+    expect(await client.command('SELECT "unterminated')).toMatch(/^T\d+ BAD /m);
+    expect(await client.command('SELECT Nulle-part')).toMatch(/^T\d+ NO \[NONEXISTENT\]/m);
+    client.send('T90 APPEND INBOX {99999999999}\r\n');
+    await client.waitFor(/^T90 (NO|BAD) /m);
+    client.take();
+    client.send(`T91 LOGIN ${'x'.repeat(70_000)}\r\n`);
+    await client.waitFor(/^T91 BAD /m);
+    client.take();
+    expect(await client.command('SELECT INBOX')).toMatch(/OK \[READ-WRITE\]/);
+  });
+
+  it('refuses wrong passwords, then locks the account after five failures', async () => {
+    const client = await session('', { tls: true });
+    const wrong = 'LOGIN sdupont "mauvais-mot-de-passe"';
+    for (let i = 0; i < 4; i++) expect(await client.command(wrong)).toMatch(/NO \[AUTHENTICATIONFAILED\]/);
+    // The fifth failure locks the account; from then on even the right password is turned away.
+    expect(await client.command(wrong)).toMatch(/NO \[UNAVAILABLE\]/);
+    expect(await client.command(`LOGIN sdupont "${PASSWORD}"`)).toMatch(/NO \[UNAVAILABLE\]/);
+  });
+
+  it('authenticates with AUTHENTICATE PLAIN, with and without an initial response', async () => {
+    const token = Buffer.from(`\0sdupont\0${PASSWORD}`).toString('base64');
+    const first = await session('');
+    expect(await first.command(`AUTHENTICATE PLAIN ${token}`)).toMatch(/^T\d+ OK \[CAPABILITY /m);
+    const second = await session('');
+    second.send('A1 AUTHENTICATE PLAIN\r\n');
+    await second.waitFor(/^\+ ?\r\n/m);
+    second.send(`${token}\r\n`);
+    await second.waitFor(/^A1 OK /m);
+  });
+});
