@@ -112,6 +112,7 @@ export async function startServer(
       throttle,
       tls: { key: tls.key, cert: tls.cert },
       cleartextLoopback: config.imapCleartextLoopback,
+      maxMessageBytes: config.maxMessageBytes,
     });
     const imapPort = await listenNet(imap.starttls, config.imapPort, config.listenHost);
     const imapsPort = await listenNet(imap.implicitTls, config.imapsPort, config.listenHost);

@@ -116,6 +116,55 @@ out(M.logout()[0])
     expect(out[10]).toEqual(['BYE']);
   });
 
+  it('appends a sent message, manages folders, copies and moves with UIDPLUS answers', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'À classer', 'Compte rendu');
+    const out = await imaplib(`
+M.login('sdupont', '${PASSWORD}')
+msg = 'From: sylvie.dupont@ac-test.fr\\r\\nTo: jean.martin@ac-test.fr\\r\\nSubject: Envoyé\\r\\n\\r\\nBonjour Jean\\r\\n'.encode()
+out(*M.append('Sent', '(\\\\Seen $Forwarded)', '"25-Nov-2026 10:30:00 +0100"', msg))
+out(*M.select('Sent')[1])
+out(*M.fetch('1', '(FLAGS INTERNALDATE)')[1])
+out(M.create('Projets/2026')[0], M.create('Projets/2026')[0])
+out(M.rename('Projets/2026', 'Archives-projets/2026')[0])
+typ, boxes = M.list('""', 'Archives-projets*')
+out(*boxes)
+out(M.subscribe('Archives-projets/2026')[0])
+typ, boxes = M.lsub('""', 'Archives*')
+out(*boxes)
+M.select('INBOX')
+typ, data = M._simple_command('UID', 'COPY', '1', 'Archives-projets/2026')
+out(typ, *data)
+typ, data = M._simple_command('MOVE', '1', 'Archives-projets/2026')
+out(typ, *M.untagged_responses.get('EXPUNGE', []), *M.untagged_responses.get('OK', []))
+out(*M.status('INBOX', '(MESSAGES)')[1])
+out(*M.status('Archives-projets/2026', '(MESSAGES)')[1])
+out(M.delete('Archives-projets/2026')[0], M.delete('Trash')[0], M.delete('Nulle-part')[0])
+out(M.append('Nulle-part', None, None, msg)[0])
+`);
+    expect(out[0]?.[0]).toBe('OK');
+    expect(out[0]?.[1]).toEqual([expect.stringMatching(/^\[APPENDUID \d+ 1\] APPEND completed$/)]);
+    expect(out[1]).toEqual(['1']);
+    expect(out[2]).toEqual(['1 (FLAGS (\\Seen $Forwarded) INTERNALDATE "25-Nov-2026 09:30:00 +0000")']);
+    expect(out[3]).toEqual(['OK', 'NO']);
+    expect(out[4]).toEqual(['OK']);
+    expect(out[5]).toEqual([
+      '(\\HasChildren) "/" Archives-projets',
+      '(\\HasNoChildren) "/" Archives-projets/2026',
+    ]);
+    expect(out[7]).toEqual([
+      '(\\HasChildren) "/" Archives-projets',
+      '(\\HasNoChildren) "/" Archives-projets/2026',
+    ]);
+    expect(out[8]?.[0]).toBe('OK');
+    expect(out[8]?.[1]).toMatch(/^\[COPYUID \d+ 1 1\] UID COPY completed$/);
+    // MOVE: the COPYUID status, then the EXPUNGE of the moved message.
+    expect(out[9]).toEqual(['OK', '1', expect.stringMatching(/^\[COPYUID \d+ 1 1\] Moved$/)]);
+    expect(out[10]).toEqual(['INBOX (MESSAGES 0)']);
+    expect(out[11]).toEqual(['Archives-projets/2026 (MESSAGES 1)']);
+    expect(out[12]).toEqual(['OK', 'NO', 'NO']);
+    expect(out[13]).toEqual(['NO']);
+  });
+
   it('refuses a password in clear text, and accepts it after STARTTLS', async () => {
     const out = await imaplib(
       `

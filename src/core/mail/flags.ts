@@ -191,7 +191,7 @@ async function destroyedIds(ctx: CoreContext, accountId: string, modseq: number)
   return rows.map((r) => r.object_id);
 }
 
-async function touchMailboxes(
+export async function touchMailboxes(
   trx: Transaction<Database>,
   accountId: string,
   mailboxIds: string[],
@@ -218,7 +218,7 @@ async function touchMailboxes(
   await insertChanges(trx, changes);
 }
 
-function emailChange(
+export function emailChange(
   accountId: string,
   modseq: number,
   messageId: string,

@@ -1,3 +1,4 @@
+export { type CopyResult, copyMessages } from './copy.js';
 export {
   type Delivered,
   type DeliveryOptions,
@@ -21,12 +22,16 @@ export {
 } from './flags.js';
 export { type ImportReport, importMbox } from './import-mbox.js';
 export {
+  createMailbox,
   DEFAULT_MAILBOXES,
+  deleteMailbox,
   ensureDefaultMailboxes,
   ensureMailboxPath,
   MAX_MAILBOX_DEPTH,
   MAX_MAILBOX_PATH_LENGTH,
   mailboxWithRole,
+  renameMailbox,
+  setSubscribed,
   uidValidityAt,
 } from './mailboxes.js';
 export { type BodyMetadata, bodyMetadata, readMessageBytes } from './read.js';

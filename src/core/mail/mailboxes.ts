@@ -13,15 +13,19 @@ import { randomUUID } from 'node:crypto';
 import { UserError } from '../../lib/errors/index.js';
 import {
   ensureAccountUsage,
+  findMailboxById,
   findMailboxByPath,
   findMailboxByRole,
+  insertChanges,
   insertMailbox,
   isUniqueViolation,
   listMailboxes,
   type Mailbox,
   type MailboxRole,
+  nextModseq,
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
+import { expungeDeleted } from './flags.js';
 
 export const DEFAULT_MAILBOXES: readonly { role: MailboxRole; path: string }[] = [
   { role: 'inbox', path: 'INBOX' },
@@ -95,16 +99,8 @@ export async function ensureMailboxPath(
   accountId: string,
   input: string,
 ): Promise<Mailbox> {
-  const parts = input.split('/').map((p) => p.trim());
-  if (
-    input.length === 0 ||
-    input.length > MAX_MAILBOX_PATH_LENGTH ||
-    parts.length > MAX_MAILBOX_DEPTH ||
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-    parts.some((p) => p.length === 0 || /[\u0000-\u001f\u007f*%]/.test(p))
-  ) {
-    throw new UserError('mailbox.invalid_name', `"${input}" is not a valid folder name`);
-  }
+  validateMailboxPath(input);
+  const parts = input.split('/');
   if (parts[0]?.toUpperCase() === 'INBOX') parts[0] = 'INBOX';
   const all = await ensureDefaultMailboxes(ctx, accountId);
   let parent: Mailbox | undefined;
@@ -136,4 +132,141 @@ export async function ensureMailboxPath(
     parent = mailbox;
   }
   return parent as Mailbox;
+}
+
+/**
+ * Creates a mailbox at `path` (and its missing parents).
+ * @throws UserError `mailbox.exists`, `mailbox.invalid_name`
+ */
+export async function createMailbox(ctx: CoreContext, accountId: string, path: string): Promise<Mailbox> {
+  const normalised = path.split('/')[0]?.toUpperCase() === 'INBOX' ? `INBOX${path.slice(5)}` : path;
+  if (await findMailboxByPath(ctx.db, accountId, normalised)) {
+    throw new UserError('mailbox.exists', `folder "${path}" already exists`);
+  }
+  return ensureMailboxPath(ctx, accountId, path);
+}
+
+/**
+ * Deletes a folder and the messages only it holds (their bytes leave the quota).
+ * @throws UserError `mailbox.protected` for the special-use folders, `mailbox.has_children`
+ *   when subfolders exist (delete them first), `mailbox.not_found`.
+ */
+export async function deleteMailbox(ctx: CoreContext, accountId: string, mailboxId: string): Promise<void> {
+  const mailbox = await findMailboxById(ctx.db, accountId, mailboxId);
+  if (!mailbox) throw new UserError('mailbox.not_found', 'no such mailbox');
+  if (mailbox.role)
+    throw new UserError('mailbox.protected', `"${mailbox.path}" is a special folder and stays`);
+  const all = await listMailboxes(ctx.db, accountId);
+  if (all.some((m) => m.parent_id === mailbox.id)) {
+    throw new UserError('mailbox.has_children', `"${mailbox.path}" has subfolders`);
+  }
+  // Expunging everything first keeps the quota and the other mailboxes' counts exact.
+  await ctx.db
+    .updateTable('mailbox_messages')
+    .set({ deleted: 1 })
+    .where('account_id', '=', accountId)
+    .where('mailbox_id', '=', mailboxId)
+    .execute();
+  await expungeDeleted(ctx, accountId, mailboxId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const modseq = await nextModseq(trx, accountId);
+    await trx
+      .deleteFrom('mailboxes')
+      .where('account_id', '=', accountId)
+      .where('id', '=', mailboxId)
+      .execute();
+    await insertChanges(trx, [
+      {
+        account_id: accountId,
+        modseq,
+        kind: 'mailbox',
+        object_id: mailboxId,
+        action: 'destroyed',
+        mailbox_id: null,
+        uid: null,
+      },
+    ]);
+  });
+}
+
+/**
+ * Renames a folder, moving its subfolders with it; missing parents of the new path are created.
+ * @throws UserError `mailbox.protected` (the Inbox), `mailbox.exists`, `mailbox.invalid_name`,
+ *   `mailbox.not_found`.
+ */
+export async function renameMailbox(
+  ctx: CoreContext,
+  accountId: string,
+  mailboxId: string,
+  newPath: string,
+): Promise<void> {
+  const mailbox = await findMailboxById(ctx.db, accountId, mailboxId);
+  if (!mailbox) throw new UserError('mailbox.not_found', 'no such mailbox');
+  if (mailbox.role === 'inbox') throw new UserError('mailbox.protected', 'the Inbox cannot be renamed');
+  if (newPath.toUpperCase() === 'INBOX') throw new UserError('mailbox.exists', 'INBOX already exists');
+  if (await findMailboxByPath(ctx.db, accountId, newPath)) {
+    throw new UserError('mailbox.exists', `folder "${newPath}" already exists`);
+  }
+  if (newPath.startsWith(`${mailbox.path}/`)) {
+    throw new UserError('mailbox.invalid_name', 'a folder cannot move into itself');
+  }
+  validateMailboxPath(newPath);
+  const slash = newPath.lastIndexOf('/');
+  const parent = slash > 0 ? await ensureMailboxPath(ctx, accountId, newPath.slice(0, slash)) : null;
+  const all = await listMailboxes(ctx.db, accountId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const modseq = await nextModseq(trx, accountId);
+    const changes = [];
+    for (const box of all) {
+      if (box.id !== mailbox.id && !box.path.startsWith(`${mailbox.path}/`)) continue;
+      const path = newPath + box.path.slice(mailbox.path.length);
+      await trx
+        .updateTable('mailboxes')
+        .set({
+          path,
+          name: path.slice(path.lastIndexOf('/') + 1),
+          ...(box.id === mailbox.id ? { parent_id: parent?.id ?? null } : {}),
+        })
+        .where('account_id', '=', accountId)
+        .where('id', '=', box.id)
+        .execute();
+      changes.push({
+        account_id: accountId,
+        modseq,
+        kind: 'mailbox' as const,
+        object_id: box.id,
+        action: 'updated' as const,
+        mailbox_id: null,
+        uid: null,
+      });
+    }
+    await insertChanges(trx, changes);
+  });
+}
+
+export async function setSubscribed(
+  ctx: CoreContext,
+  accountId: string,
+  mailboxId: string,
+  subscribed: boolean,
+): Promise<void> {
+  await ctx.db
+    .updateTable('mailboxes')
+    .set({ subscribed: subscribed ? 1 : 0 })
+    .where('account_id', '=', accountId)
+    .where('id', '=', mailboxId)
+    .execute();
+}
+
+function validateMailboxPath(input: string): void {
+  const parts = input.split('/');
+  if (
+    input.length === 0 ||
+    input.length > MAX_MAILBOX_PATH_LENGTH ||
+    parts.length > MAX_MAILBOX_DEPTH ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    parts.some((p) => p.trim().length === 0 || p !== p.trim() || /[\u0000-\u001f\u007f*%]/.test(p))
+  ) {
+    throw new UserError('mailbox.invalid_name', `"${input}" is not a valid folder name`);
+  }
 }

@@ -35,7 +35,8 @@ import {
 } from '../../lib/imap/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { fetch } from './fetch.js';
-import { list, namespace, select, status, unselect } from './mailbox-commands.js';
+import { list, manage, namespace, select, status, unselect } from './mailbox-commands.js';
+import { append, copy } from './message-commands.js';
 import { search } from './search.js';
 import { writeMailboxUpdate } from './selected-mailbox.js';
 import { bad, CommandError, type Completion, no, required, type Session } from './session.js';
@@ -45,12 +46,15 @@ const PRE_AUTH_TIMEOUT_MS = 60_000;
 const AUTHENTICATED_TIMEOUT_MS = 30 * 60_000;
 const MAX_LITERAL_BYTES = 64 * 1024 * 1024;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+const PRE_AUTH_LITERAL_BYTES = 8 * 1024;
 
 export interface ImapConnectionOptions {
   ctx: CoreContext;
   log: Logger;
   throttle: ClientThrottle;
   tls: { key: string; cert: string };
+  /** Largest APPEND accepted (APPENDLIMIT). */
+  maxMessageBytes: number;
   /** Accept LOGIN/AUTHENTICATE without TLS (loopback deployments only). */
   allowCleartextAuth: boolean;
   /** Called when the connection ends, for the per-address and per-account counters. */
@@ -149,7 +153,7 @@ export class ImapConnection implements Session {
   }
 
   private capabilities(): string[] {
-    const caps = [...BASE_CAPABILITIES];
+    const caps = [...BASE_CAPABILITIES, `APPENDLIMIT=${this.options.maxMessageBytes}`];
     if (this.state === 'not-authenticated') {
       if (!this.secure) caps.push('STARTTLS');
       if (this.secure || this.options.allowCleartextAuth) caps.push('AUTH=PLAIN');
@@ -198,7 +202,10 @@ export class ImapConnection implements Session {
         return;
       }
       case 'literal': {
-        const tooBig = event.size > MAX_LITERAL_BYTES;
+        // Before authentication only small literals (a password): nobody unknown makes us buffer MiBs.
+        const limit =
+          this.state === 'not-authenticated' ? PRE_AUTH_LITERAL_BYTES : this.options.maxMessageBytes;
+        const tooBig = event.size > Math.min(MAX_LITERAL_BYTES, limit);
         if (tooBig) {
           this.write(this.safeTagged(event.tag, 'NO', 'Literal too large', code('TOOBIG')));
           this.reader.rejectLiteral();
@@ -300,6 +307,14 @@ export class ImapConnection implements Session {
         return select(this, command, name === 'EXAMINE');
       case 'IDLE':
         return this.startIdle(command);
+      case 'CREATE':
+      case 'DELETE':
+      case 'RENAME':
+      case 'SUBSCRIBE':
+      case 'UNSUBSCRIBE':
+        return manage(this, command);
+      case 'APPEND':
+        return append(this, command, this.options.maxMessageBytes);
     }
     if (this.state !== 'selected') throw bad('No mailbox selected');
     switch (name) {
@@ -321,6 +336,11 @@ export class ImapConnection implements Session {
       case 'EXPUNGE':
       case 'UID EXPUNGE':
         return expunge(this, command, name === 'UID EXPUNGE');
+      case 'COPY':
+      case 'UID COPY':
+      case 'MOVE':
+      case 'UID MOVE':
+        return copy(this, command, name.startsWith('UID '), name.endsWith('MOVE'));
     }
     throw bad(`Unknown command ${name}`);
   }

@@ -22,6 +22,7 @@ import {
   type SectionSpec,
 } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
+import { formatDateTime } from './dates.js';
 import { flagsOf } from './flags.js';
 import { extractSection, partial } from './sections.js';
 import { resolveSequence } from './sequence.js';
@@ -55,7 +56,6 @@ const SIMPLE = new Set([
   'RFC822.HEADER',
   'RFC822.TEXT',
 ]);
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const METADATA_BATCH = 200;
 
 export async function fetch(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
@@ -157,7 +157,7 @@ function renderFetch(
         add('FLAGS', `(${flagsOf(entry.message, entry.deleted === 1).join(' ')})`);
         break;
       case 'INTERNALDATE':
-        add('INTERNALDATE', `"${internalDate(entry.message.received_at)}"`);
+        add('INTERNALDATE', `"${formatDateTime(entry.message.received_at)}"`);
         break;
       case 'RFC822.SIZE':
         add('RFC822.SIZE', String(entry.message.size));
@@ -206,11 +206,4 @@ function sectionName(section: SectionSpec, encodeName: (name: string) => string)
   const text = section.text ?? '';
   const head = part && text ? `${part}.${text}` : part || text;
   return section.fields.length > 0 ? `${head} (${section.fields.map(encodeName).join(' ')})` : head;
-}
-
-/** `25-Nov-2026 09:00:00 +0000` (RFC 9051 date-time), in UTC. */
-export function internalDate(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }

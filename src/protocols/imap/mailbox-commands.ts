@@ -13,7 +13,14 @@
  * - SELECT reports FLAGS, EXISTS, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS and, for IMAP4rev1 clients,
  *   RECENT 0 and UNSEEN (the first unseen sequence number).
  */
-import { expungeDeleted } from '../../core/mail/index.js';
+import {
+  createMailbox,
+  deleteMailbox,
+  expungeDeleted,
+  renameMailbox,
+  setSubscribed,
+} from '../../core/mail/index.js';
+import { UserError } from '../../lib/errors/index.js';
 import {
   atom,
   code,
@@ -224,3 +231,49 @@ function sortMailboxes(mailboxes: Mailbox[]): Mailbox[] {
     );
   });
 }
+
+/** CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE (RFC 9051 §6.3.4–6.3.8). */
+export async function manage(session: Session, command: ImapCommand): Promise<Completion> {
+  const account = requireAccount(session);
+  const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
+  const path = name.endsWith(DELIMITER) ? name.slice(0, -1) : name;
+  try {
+    switch (command.name) {
+      case 'CREATE':
+        await createMailbox(session.ctx, account.id, path);
+        return { text: 'CREATE completed' };
+      case 'DELETE': {
+        const box = await findMailboxByPath(session.ctx.db, account.id, path);
+        if (!box) throw no('No such mailbox', code('NONEXISTENT'));
+        if (session.selected?.id === box.id) throw no('Unselect the mailbox first', code('INUSE'));
+        await deleteMailbox(session.ctx, account.id, box.id);
+        return { text: 'DELETE completed' };
+      }
+      case 'RENAME': {
+        const to = required(parseMailboxName(command.args[1], { utf8: session.utf8 }));
+        const box = await findMailboxByPath(session.ctx.db, account.id, path);
+        if (!box) throw no('No such mailbox', code('NONEXISTENT'));
+        await renameMailbox(session.ctx, account.id, box.id, to);
+        return { text: 'RENAME completed' };
+      }
+      default: {
+        const box = await findMailboxByPath(session.ctx.db, account.id, path);
+        if (!box) throw no('No such mailbox', code('NONEXISTENT'));
+        await setSubscribed(session.ctx, account.id, box.id, command.name === 'SUBSCRIBE');
+        return { text: `${command.name} completed` };
+      }
+    }
+  } catch (error) {
+    if (error instanceof UserError)
+      throw no(error.message, code(MAILBOX_ERROR_CODES[error.code] ?? 'CANNOT'));
+    throw error;
+  }
+}
+
+const MAILBOX_ERROR_CODES: Record<string, string> = {
+  'mailbox.exists': 'ALREADYEXISTS',
+  'mailbox.not_found': 'NONEXISTENT',
+  'mailbox.protected': 'CANNOT',
+  'mailbox.has_children': 'CANNOT',
+  'mailbox.invalid_name': 'CANNOT',
+};

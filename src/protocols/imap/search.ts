@@ -22,6 +22,7 @@ import {
   parseNumber,
 } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
+import { parseDay } from './dates.js';
 import { flagsOf } from './flags.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
 import { resolveSequence } from './sequence.js';
@@ -62,7 +63,6 @@ const TEXT_KEYS: Record<string, Extract<Key, { kind: 'text' }>['field']> = {
   CC: 'to',
   BCC: 'to',
 };
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAY_MS = 86_400_000;
 const ALL_RESULTS = 100_000_000;
 
@@ -159,11 +159,9 @@ class KeyParser {
 
   /** date = 1*2DIGIT "-" date-month "-" 4DIGIT, quoted or not; the UTC day number. */
   private date(): number {
-    const text = required(parseAstringText(this.next()));
-    const match = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(text);
-    const month = match ? MONTHS.indexOf((match[2] as string).toUpperCase()) : -1;
-    if (!match || month < 0) throw bad('Invalid date');
-    return Math.floor(Date.UTC(Number(match[3]), month, Number(match[1])) / DAY_MS);
+    const day = parseDay(required(parseAstringText(this.next())));
+    if (day === null) throw bad('Invalid date');
+    return day;
   }
 }
 

@@ -27,6 +27,8 @@ export interface ImapServerOptions {
   tls: { key: string; cert: string };
   /** Let loopback clients authenticate without TLS. */
   cleartextLoopback: boolean;
+  /** Largest message APPEND accepts. */
+  maxMessageBytes: number;
 }
 
 export interface ImapServers {
@@ -57,6 +59,7 @@ export function createImapServers(options: ImapServerOptions): ImapServers {
       log: options.log,
       throttle: options.throttle,
       tls: options.tls,
+      maxMessageBytes: options.maxMessageBytes,
       allowCleartextAuth: options.cleartextLoopback && isLoopback(ip),
       admitAccount(accountId) {
         const used = byAccount.get(accountId) ?? 0;
