@@ -3,6 +3,8 @@
  * password and lockout, senders limited to the account's own addresses, DKIM signatures that
  * mailauth verifies against the published key, local delivery at once.
  */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { authenticate } from 'mailauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { domainDnsRecords, getAccount, getDomain } from '../../src/core/directory/index.js';
@@ -202,6 +204,45 @@ describe('SMTP submission', () => {
       /<~\* 550 5\.7\.1 Sender address rejected: you may not send as <recteur@ac-test\.fr> \(From header\)/,
     );
     expect(await inboxRaw('jmartin')).toHaveLength(0);
+  });
+
+  it('survives clients that reset their connection mid-transaction, TLS or not', async () => {
+    const reply = (socket: NodeJS.ReadableStream) =>
+      new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(String(chunk))));
+    for (const upgrade of [false, true]) {
+      // The MX, in the middle of a transaction (after MAIL FROM), where smtp-server reports the reset.
+      const raw = netConnect({ host: '127.0.0.1', port: t.server.smtpPort });
+      raw.on('error', () => {});
+      let socket: Socket = raw;
+      await reply(socket);
+      if (upgrade) {
+        socket.write('EHLO rude.example\r\n');
+        await reply(socket);
+        socket.write('STARTTLS\r\n');
+        await reply(socket);
+        socket = tlsConnect({ socket: raw, rejectUnauthorized: false });
+        socket.on('error', () => {});
+        await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+      }
+      socket.write('EHLO rude.example\r\n');
+      await reply(socket);
+      socket.write('MAIL FROM:<parent@example.org>\r\n');
+      expect(await reply(socket)).toMatch(/^250/);
+      // A TCP reset (under the TLS layer too), as from a client that crashes or loses its network.
+      raw.resetAndDestroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await smtplibSend({
+      port: t.server.submissionsPort,
+      implicitTls: true,
+      user: 'sdupont',
+      password: PASSWORD,
+      from: 'sylvie.dupont@ac-test.fr',
+      to: ['jean.martin@ac-test.fr'],
+      message: message('sylvie.dupont@ac-test.fr', 'jean.martin@ac-test.fr'),
+    });
+    expect(after.error).toBeNull();
+    expect(t.logs.some((line) => line.includes('"event":"smtp.connection.error"'))).toBe(true);
   });
 
   it('refuses unknown local recipients and, for profiles without it, external sending', async () => {

@@ -32,7 +32,13 @@ import { findDomainByName } from '../../store/sql/index.js';
 import { installEnhancedCodePassthrough, smtpError } from './enhanced-codes.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { receivedHeader } from './received-header.js';
-import { createConnectionLimiter, createSessionState, readMessage, reply } from './session-support.js';
+import {
+  createConnectionLimiter,
+  createSessionState,
+  logConnectionErrors,
+  readMessage,
+  reply,
+} from './session-support.js';
 
 export { MAX_CONNECTIONS_PER_IP } from './session-support.js';
 
@@ -198,5 +204,6 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
     return `Message accepted as ${id}`;
   }
 
+  logConnectionErrors(server, log);
   return server;
 }

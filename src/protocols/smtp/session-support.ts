@@ -76,3 +76,20 @@ export function reply<T>(
     },
   );
 }
+
+/**
+ * smtp-server reports a client's broken connection (reset, bad TLS handshake) as an `error` event on
+ * the server; without a listener Node turns it into an uncaught exception that stops the process.
+ * One client hanging up rudely must never take the service down: log and carry on.
+ */
+export function logConnectionErrors(
+  server: { on(event: 'error', listener: (error: Error) => void): unknown },
+  log: Logger,
+): void {
+  server.on('error', (error: Error & { code?: string; remoteAddress?: string }) => {
+    log.info(
+      { event: 'smtp.connection.error', code: error.code, client: error.remoteAddress },
+      `client connection failed: ${error.message}`,
+    );
+  });
+}

@@ -28,7 +28,13 @@ import type { Logger } from '../../platform/log/index.js';
 import type { Account } from '../../store/sql/index.js';
 import { installEnhancedCodePassthrough, smtpError } from './enhanced-codes.js';
 import { receivedHeader } from './received-header.js';
-import { createConnectionLimiter, createSessionState, readMessage, reply } from './session-support.js';
+import {
+  createConnectionLimiter,
+  createSessionState,
+  logConnectionErrors,
+  readMessage,
+  reply,
+} from './session-support.js';
 
 /** A compromised account should not reach thousands with one message; lists are for that. */
 export const MAX_SUBMISSION_RECIPIENTS = 500;
@@ -186,7 +192,11 @@ export function createSubmissionServers(options: SubmissionServerOptions): {
     }
   }
 
-  return { starttls: make(false), implicitTls: make(true) };
+  const starttls = make(false);
+  const implicitTls = make(true);
+  logConnectionErrors(starttls, log);
+  logConnectionErrors(implicitTls, log);
+  return { starttls, implicitTls };
 }
 
 function mapError(error: unknown): unknown {
