@@ -94,3 +94,12 @@ export interface Problem {
   retryAfterSeconds?: number;
   violations?: PasswordViolation[];
 }
+
+/** GET /api/client-settings: what a mail client needs, for the settings page (TLS first). */
+export interface ClientSettings {
+  hostname: string;
+  imap: { port: number; security: 'tls' | 'starttls' }[];
+  smtp: { port: number; security: 'tls' | 'starttls' }[];
+  /** The user name to give the client: the mail address. */
+  username: 'address';
+}

@@ -58,7 +58,18 @@ export async function startServer(
       maxFailures: config.clientThrottleFailures,
       windowMs: config.clientThrottleMinutes * 60_000,
     });
+    const hostname = config.hostname ?? `mail.${config.domain}`;
+    // Filled with the bound ports once each listener is up (ephemeral ports in tests).
+    const clientSetup = {
+      hostname,
+      institutionName: config.institutionName,
+      imapPort: config.imapPort,
+      imapsPort: config.imapsPort,
+      submissionPort: config.submissionPort,
+      submissionsPort: config.submissionsPort,
+    };
     const http = await createHttpServer({
+      clientSetup: () => clientSetup,
       ctx: facteur.ctx,
       throttle,
       log,
@@ -102,6 +113,8 @@ export async function startServer(
     });
     const submissionPort = await listen(submission.starttls, config.submissionPort, config.listenHost);
     const submissionsPort = await listen(submission.implicitTls, config.submissionsPort, config.listenHost);
+    clientSetup.submissionPort = submissionPort;
+    clientSetup.submissionsPort = submissionsPort;
     log.info(
       { event: 'server.listening', proto: 'submission', port: submissionPort, tlsPort: submissionsPort },
       `submission listening on ${config.listenHost}:${submissionPort} (STARTTLS) and ${submissionsPort} (TLS)`,
@@ -116,6 +129,8 @@ export async function startServer(
     });
     const imapPort = await listenNet(imap.starttls, config.imapPort, config.listenHost);
     const imapsPort = await listenNet(imap.implicitTls, config.imapsPort, config.listenHost);
+    clientSetup.imapPort = imapPort;
+    clientSetup.imapsPort = imapsPort;
     log.info(
       { event: 'server.listening', proto: 'imap', port: imapPort, tlsPort: imapsPort },
       `IMAP listening on ${config.listenHost}:${imapPort} (STARTTLS) and ${imapsPort} (TLS)`,

@@ -20,6 +20,7 @@ import type { CoreContext } from '../../core/context.js';
 import type { Logger } from '../../platform/log/index.js';
 import { registerCsrf } from './csrf.js';
 import { errorToProblem, problem, sendProblem } from './problems.js';
+import { type ClientSetupSettings, registerClientSetupRoutes } from './routes/client-setup.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   trustProxy: boolean;
   /** Directory of the built web client (index.html); when missing, only the API is served. */
   webRoot: string;
+  /** Server names and ports for mail clients, read at each request (ports are bound after HTTP). */
+  clientSetup: () => ClientSetupSettings;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -79,6 +82,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerPortalRoutes(app, options.ctx, options.portal);
   registerSessionRoutes(app, options.ctx, options.throttle);
   registerPasswordRoutes(app, options.ctx);
+  registerClientSetupRoutes(app, options.ctx, options.clientSetup);
 
   const hasWeb = existsSync(join(options.webRoot, 'index.html'));
   if (hasWeb) {
