@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh Debian machine:
-#   installs what the tests drive (Debian's chromium, python3), npm ci, build, lint, type checks,
+#   installs what the tests drive (Debian's chromium, swaks, python3, curl, mbsync), npm ci, build, lint, type checks,
 #   module boundaries, unit + protocol + storage conformance tests (SQLite and PostgreSQL),
 #   then the browser end-to-end tests.
 set -euo pipefail
@@ -14,6 +14,8 @@ missing=()
 command -v swaks >/dev/null || missing+=(swaks)
 command -v python3 >/dev/null || missing+=(python3)
 command -v psql >/dev/null || missing+=(postgresql-client)
+command -v curl >/dev/null || missing+=(curl)
+command -v mbsync >/dev/null || missing+=(isync)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
