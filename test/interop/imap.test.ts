@@ -270,6 +270,35 @@ describe('IMAP sessions', () => {
     expect(await reader.command('FETCH 1 (UID)')).toMatch(/^\* 1 FETCH \(UID 2\)/m);
   });
 
+  it('supports CONDSTORE: HIGHESTMODSEQ, FETCH MODSEQ and CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Un', 'un');
+    await deliver('sylvie.dupont@ac-test.fr', 'Deux', 'deux');
+    const client = await session('sdupont');
+    const selected = await client.command('SELECT INBOX (CONDSTORE)');
+    const highest = Number(/\[HIGHESTMODSEQ (\d+)\]/.exec(selected)?.[1]);
+    expect(highest).toBeGreaterThan(1);
+    const modseqs = await client.command('FETCH 1:2 (MODSEQ)');
+    const second = Number(/^\* 2 FETCH \(MODSEQ \((\d+)\)\)/m.exec(modseqs)?.[1]);
+    expect(second).toBe(highest);
+    expect(await client.command(`FETCH 1:* (FLAGS) (CHANGEDSINCE ${highest})`)).not.toMatch(/FETCH \(/);
+    const stored = await client.command(`STORE 1 (UNCHANGEDSINCE ${highest}) +FLAGS (\\Seen)`);
+    const newModseq = Number(/^\* 1 FETCH \(UID 1 FLAGS \(\\Seen\) MODSEQ \((\d+)\)\)/m.exec(stored)?.[1]);
+    expect(newModseq).toBeGreaterThan(highest);
+    // Message 1 changed after `highest`: a conditional store based on the old value is refused.
+    expect(await client.command(`STORE 1 (UNCHANGEDSINCE ${highest}) +FLAGS (\\Flagged)`)).toMatch(
+      /^T\d+ OK \[MODIFIED 1\]/m,
+    );
+    expect(await client.command(`FETCH 1:* (FLAGS) (CHANGEDSINCE ${highest})`)).toMatch(
+      new RegExp(`^\\* 1 FETCH \\(FLAGS \\(\\\\Seen\\) MODSEQ \\(${newModseq}\\)\\)`, 'm'),
+    );
+    expect(await client.command(`SEARCH MODSEQ ${highest + 1}`)).toMatch(
+      new RegExp(`^\\* SEARCH 1 \\(MODSEQ ${newModseq}\\)\\r\\n`, 'm'),
+    );
+    expect(await client.command('STATUS INBOX (HIGHESTMODSEQ)')).toMatch(
+      new RegExp(`HIGHESTMODSEQ ${newModseq}\\)`),
+    );
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

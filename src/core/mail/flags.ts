@@ -32,6 +32,11 @@ export interface FlagChange {
   keywords: string[];
   /** `\Deleted` on the membership: set by add/replace when true, cleared by remove/replace. */
   deleted: boolean;
+  /**
+   * CONDSTORE UNCHANGEDSINCE (RFC 7162 §3.1.3): messages whose modseq is above it are left alone and
+   * reported `modified`.
+   */
+  unchangedSince?: number;
 }
 
 export interface FlagResult {
@@ -40,6 +45,8 @@ export interface FlagResult {
   /** The message's modseq after the operation (unchanged messages keep theirs). */
   modseq: number;
   changed: boolean;
+  /** Refused by `unchangedSince`: changed by someone else since. */
+  modified?: boolean;
 }
 
 /** Applies `change` to the messages with these UIDs in the mailbox; UIDs not there are skipped. */
@@ -58,13 +65,24 @@ export async function changeFlags(
     const touchedMailboxes = new Set<string>();
     const changes: ChangeLogEntry[] = [];
     for (const row of rows) {
+      const current = Math.max(row.modseq, row.message.modseq);
+      if (change.unchangedSince !== undefined && current > change.unchangedSince) {
+        results.push({
+          uid: row.uid,
+          messageId: row.message.id,
+          modseq: current,
+          changed: false,
+          modified: true,
+        });
+        continue;
+      }
       const before = keywordsOf(row.message);
       const after = applyChange(before, change);
       const deletedAfter = deletedAfterChange(row.deleted === 1, change);
       const keywordsChanged = before.join(' ') !== after.join(' ');
       const deletedChanged = deletedAfter !== (row.deleted === 1);
       if (!keywordsChanged && !deletedChanged) {
-        results.push({ uid: row.uid, messageId: row.message.id, modseq: row.message.modseq, changed: false });
+        results.push({ uid: row.uid, messageId: row.message.id, modseq: current, changed: false });
         continue;
       }
       modseq ??= await nextModseq(trx, accountId);

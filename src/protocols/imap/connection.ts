@@ -88,6 +88,7 @@ export class ImapConnection implements Session {
   account: Session['account'] = null;
   selected: Session['selected'] = null;
   utf8 = false;
+  condstore = false;
 
   private socket: Socket;
   private secure: boolean;
@@ -479,6 +480,9 @@ export class ImapConnection implements Session {
       if (name === 'UTF8=ACCEPT' && !this.utf8) {
         this.utf8 = true;
         this.encoder.utf8 = true;
+        enabled.push(name);
+      } else if (name === 'CONDSTORE' && !this.condstore) {
+        this.condstore = true;
         enabled.push(name);
       }
     }

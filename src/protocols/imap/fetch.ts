@@ -25,12 +25,23 @@ import type { MailboxEntry } from '../../store/sql/index.js';
 import { formatDateTime } from './dates.js';
 import { flagsOf } from './flags.js';
 import { extractSection, partial } from './sections.js';
-import { resolveSequence } from './sequence.js';
+import { modseqOf } from './selected-mailbox.js';
+import { modseqModifier, resolveSequence } from './sequence.js';
 import { bad, type Completion, required, requireSelected, type Session } from './session.js';
 import { renderBodyStructure, renderEnvelope } from './structures.js';
 
 type Item =
-  | { kind: 'FLAGS' | 'UID' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODYSTRUCTURE' | 'BODY' }
+  | {
+      kind:
+        | 'FLAGS'
+        | 'UID'
+        | 'INTERNALDATE'
+        | 'RFC822.SIZE'
+        | 'ENVELOPE'
+        | 'BODYSTRUCTURE'
+        | 'BODY'
+        | 'MODSEQ';
+    }
   | { kind: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
   | {
       kind: 'SECTION';
@@ -45,6 +56,7 @@ const MACROS: Record<string, Item['kind'][]> = {
   FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
 const SIMPLE = new Set([
+  'MODSEQ',
   'FLAGS',
   'UID',
   'INTERNALDATE',
@@ -60,11 +72,21 @@ const METADATA_BATCH = 200;
 
 export async function fetch(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
   const selected = requireSelected(session);
-  const [setNode, itemsNode, ...rest] = command.args;
-  if (rest.length > 0) throw bad('FETCH modifiers are not supported yet');
+  const [setNode, itemsNode, modifiers, ...rest] = command.args;
+  if (rest.length > 0) throw bad('Too many FETCH arguments');
   const items = parseItems(itemsNode);
   if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
-  const seqs = resolveSequence(selected, setNode, byUid);
+  let seqs = resolveSequence(selected, setNode, byUid);
+  const changedSince = modifiers === undefined ? undefined : modseqModifier(modifiers, 'CHANGEDSINCE');
+  if (changedSince !== undefined) {
+    // RFC 7162 §3.1.4: only what changed after the given modseq, and MODSEQ with it.
+    seqs = seqs.filter((seq) => {
+      const entry = selected.entryAt(seq);
+      return entry !== undefined && modseqOf(entry) > changedSince;
+    });
+    if (!items.some((i) => i.kind === 'MODSEQ')) items.push({ kind: 'MODSEQ' });
+  }
+  if (items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
 
   const marksSeen =
     !selected.readOnly &&
@@ -161,6 +183,9 @@ function renderFetch(
         break;
       case 'RFC822.SIZE':
         add('RFC822.SIZE', String(entry.message.size));
+        break;
+      case 'MODSEQ':
+        add('MODSEQ', `(${modseqOf(entry)})`);
         break;
       case 'ENVELOPE':
         if (metadata) add('ENVELOPE', renderEnvelope(metadata.envelope, nstring));

@@ -57,7 +57,15 @@ const ROLE_ATTRIBUTE: Record<string, string> = {
   junk: '\\Junk',
   trash: '\\Trash',
 };
-const STATUS_ITEMS = new Set(['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'RECENT', 'SIZE']);
+const STATUS_ITEMS = new Set([
+  'MESSAGES',
+  'UIDNEXT',
+  'UIDVALIDITY',
+  'UNSEEN',
+  'RECENT',
+  'SIZE',
+  'HIGHESTMODSEQ',
+]);
 
 export async function namespace(session: Session): Promise<Completion> {
   session.write(session.encoder.untagged(atom('NAMESPACE'), [['', DELIMITER]], null, null));
@@ -155,7 +163,9 @@ async function writeStatus(session: Session, box: Mailbox, items: string[]): Pro
     UNSEEN: counts.unseen,
     RECENT: 0,
     SIZE: size,
+    HIGHESTMODSEQ: highestModseq(box),
   };
+  if (items.includes('HIGHESTMODSEQ')) session.condstore = true;
   session.write(
     session.encoder.untagged(
       atom('STATUS'),
@@ -168,7 +178,13 @@ async function writeStatus(session: Session, box: Mailbox, items: string[]): Pro
 export async function select(session: Session, command: ImapCommand, readOnly: boolean): Promise<Completion> {
   const account = requireAccount(session);
   const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
-  if (command.args.length > 1) throw bad('SELECT parameters are not supported yet');
+  if (command.args.length > 1) {
+    const parameters = optionNames(command.args[1]);
+    if (command.args.length > 2 || parameters.some((p) => p !== 'CONDSTORE')) {
+      throw bad('Unknown SELECT parameter');
+    }
+    session.condstore = true;
+  }
   if (session.selected) {
     session.selected = null;
     session.state = 'authenticated';
@@ -185,6 +201,7 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
   if (firstUnseen !== null) session.write(encoder.status('OK', 'First unseen', code('UNSEEN', firstUnseen)));
   session.write(encoder.status('OK', 'UIDs valid', code('UIDVALIDITY', box.uid_validity)));
   session.write(encoder.status('OK', 'Predicted next UID', code('UIDNEXT', box.uid_next)));
+  session.write(encoder.status('OK', 'Highest', code('HIGHESTMODSEQ', highestModseq(box))));
   const permanent = readOnly ? [] : [...SYSTEM_FLAGS.map(flag), flag('\\*')];
   session.write(encoder.status('OK', 'Flags permitted', code('PERMANENTFLAGS', permanent)));
   session.selected = selected;
@@ -277,3 +294,8 @@ const MAILBOX_ERROR_CODES: Record<string, string> = {
   'mailbox.has_children': 'CANNOT',
   'mailbox.invalid_name': 'CANNOT',
 };
+
+/** RFC 7162 mod-sequences are ≥ 1; a mailbox that never changed reports 1. */
+function highestModseq(box: Mailbox): number {
+  return Math.max(1, box.highest_modseq);
+}

@@ -20,11 +20,12 @@ import {
   isPlainAtom,
   parseAstringText,
   parseNumber,
+  parseNumber64,
 } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { parseDay } from './dates.js';
 import { flagsOf } from './flags.js';
-import type { SelectedMailbox } from './selected-mailbox.js';
+import { modseqOf, type SelectedMailbox } from './selected-mailbox.js';
 import { resolveSequence } from './sequence.js';
 import { bad, type Completion, no, required, requireSelected, type Session } from './session.js';
 
@@ -33,6 +34,7 @@ type Key =
   | { kind: 'flag'; flag: string; set: boolean }
   | { kind: 'seqs'; seqs: Set<number> }
   | { kind: 'size'; larger: boolean; bytes: number }
+  | { kind: 'modseq'; modseq: number }
   | { kind: 'date'; op: 'before' | 'on' | 'since'; day: number }
   | { kind: 'text'; field: 'text' | 'body' | 'subject' | 'from' | 'to'; value: string; ids?: Set<string> }
   | { kind: 'not'; key: Key }
@@ -86,16 +88,23 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
   const program: Key = { kind: 'and', keys };
   await answerTextKeys(session, selected, program);
   const matches: number[] = [];
+  let highest = 0;
   for (let seq = 1; seq <= selected.exists; seq++) {
     const entry = selected.entryAt(seq) as MailboxEntry;
-    if (evaluate(program, seq, entry)) matches.push(byUid ? entry.uid : seq);
+    if (!evaluate(program, seq, entry)) continue;
+    matches.push(byUid ? entry.uid : seq);
+    highest = Math.max(highest, modseqOf(entry));
   }
-  session.write(Buffer.from(`* SEARCH${matches.map((n) => ` ${n}`).join('')}\r\n`, 'latin1'));
+  // With a MODSEQ key, the highest mod-sequence of what matched (RFC 7162 §3.1.5).
+  const suffix = parser.usesModseq && matches.length > 0 ? ` (MODSEQ ${highest})` : '';
+  if (parser.usesModseq) session.condstore = true;
+  session.write(Buffer.from(`* SEARCH${matches.map((n) => ` ${n}`).join('')}${suffix}\r\n`, 'latin1'));
   return { text: `${byUid ? 'UID SEARCH' : 'SEARCH'} completed` };
 }
 
 class KeyParser {
   private index = 0;
+  usesModseq = false;
   constructor(
     private readonly nodes: readonly ImapNode[],
     private readonly selected: SelectedMailbox,
@@ -112,6 +121,7 @@ class KeyParser {
       const inner = new KeyParser(node.items, this.selected);
       const keys: Key[] = [];
       while (!inner.done) keys.push(inner.key());
+      this.usesModseq ||= inner.usesModseq;
       if (keys.length === 0) throw bad('Empty search key list');
       return { kind: 'and', keys };
     }
@@ -128,6 +138,15 @@ class KeyParser {
     if (name === 'OR') return { kind: 'or', left: this.key(), right: this.key() };
     if (name === 'UID')
       return { kind: 'seqs', seqs: new Set(resolveSequence(this.selected, this.next(), true)) };
+    if (name === 'MODSEQ') {
+      // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type-req] mod-sequence-value; the entry is ignored,
+      // per-flag mod-sequences not being kept (allowed: they default to the message's).
+      if (this.nodes[this.index]?.type === 'quoted') this.index += 2;
+      const modseq = parseNumber64(this.next());
+      if (modseq === null) throw bad('Expected a mod-sequence');
+      this.usesModseq = true;
+      return { kind: 'modseq', modseq: Number(modseq) };
+    }
     if (name === 'LARGER' || name === 'SMALLER') {
       const bytes = parseNumber(this.next());
       if (bytes === null) throw bad('Expected a number');
@@ -197,6 +216,8 @@ function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
       return key.seqs.has(seq);
     case 'size':
       return key.larger ? entry.message.size > key.bytes : entry.message.size < key.bytes;
+    case 'modseq':
+      return modseqOf(entry) >= key.modseq;
     case 'date': {
       const day = Math.floor(entry.message.received_at / DAY_MS);
       return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;

@@ -130,7 +130,7 @@ export class SelectedMailbox {
           seq: 0,
           uid: now.uid,
           flags: after,
-          modseq: Math.max(now.modseq, now.message.modseq),
+          modseq: modseqOf(now),
         });
       }
     }
@@ -149,13 +149,22 @@ export class SelectedMailbox {
   }
 }
 
-/** Untagged EXPUNGE, EXISTS and FETCH FLAGS for an update, in that order. */
-export function writeMailboxUpdate(session: { write(chunk: Buffer): void }, update: MailboxUpdate): void {
+/** A message's MODSEQ in a mailbox: its own changes (flags) or its membership's (\Deleted, arrival). */
+export function modseqOf(entry: MailboxEntry): number {
+  return Math.max(entry.modseq, entry.message.modseq);
+}
+
+/** Untagged EXPUNGE, EXISTS and FETCH FLAGS (with MODSEQ under CONDSTORE) for an update, in that order. */
+export function writeMailboxUpdate(
+  session: { write(chunk: Buffer): void; condstore?: boolean },
+  update: MailboxUpdate,
+): void {
   const lines: string[] = [];
   for (const seq of update.expunged) lines.push(`* ${seq} EXPUNGE\r\n`);
   if (update.exists !== null) lines.push(`* ${update.exists} EXISTS\r\n`);
   for (const change of update.flags) {
-    lines.push(`* ${change.seq} FETCH (UID ${change.uid} FLAGS (${change.flags.join(' ')}))\r\n`);
+    const modseq = session.condstore ? ` MODSEQ (${change.modseq})` : '';
+    lines.push(`* ${change.seq} FETCH (UID ${change.uid} FLAGS (${change.flags.join(' ')})${modseq})\r\n`);
   }
   if (lines.length > 0) session.write(Buffer.from(lines.join(''), 'utf8'));
 }

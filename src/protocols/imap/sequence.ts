@@ -9,7 +9,7 @@
  *   number"); UIDs that are not in the mailbox are ignored, as the RFC requires.
  * - Results are sorted and without duplicates, so `1,1:3` answers each message once.
  */
-import { type ImapNode, parseSequenceSet } from '../../lib/imap/index.js';
+import { type ImapNode, isPlainAtom, parseNumber64, parseSequenceSet } from '../../lib/imap/index.js';
 import type { SelectedMailbox } from './selected-mailbox.js';
 import { bad, required } from './session.js';
 
@@ -34,4 +34,15 @@ export function resolveSequence(
     }
   }
   return [...seqs].sort((a, b) => a - b);
+}
+
+/** A `(NAME mod-sequence)` modifier list: FETCH CHANGEDSINCE, STORE UNCHANGEDSINCE (RFC 7162). */
+export function modseqModifier(node: ImapNode | undefined, name: string): number {
+  const [key, value, ...rest] = node?.type === 'list' ? node.items : [];
+  if (!isPlainAtom(key) || key.value.toUpperCase() !== name || rest.length > 0) {
+    throw bad(`Expected (${name} mod-sequence)`);
+  }
+  const modseq = parseNumber64(value);
+  if (modseq === null || modseq < 1n) throw bad('Expected a mod-sequence');
+  return Number(modseq);
 }

@@ -23,6 +23,8 @@ export interface Session {
   selected: SelectedMailbox | null;
   /** UTF8=ACCEPT enabled: mailbox names and strings travel as UTF-8. */
   utf8: boolean;
+  /** CONDSTORE enabled (RFC 7162 §3.1): FETCH responses for flag changes carry MODSEQ. */
+  condstore: boolean;
   write(chunk: Buffer): void;
 }
 

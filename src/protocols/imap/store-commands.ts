@@ -10,10 +10,10 @@
  * - A read-only (EXAMINE) mailbox refuses STORE and EXPUNGE with NO.
  */
 import { changeFlags, expungeDeleted, type FlagChange } from '../../core/mail/index.js';
-import { type ImapCommand, isPlainAtom } from '../../lib/imap/index.js';
+import { code, type ImapCommand, isPlainAtom, raw } from '../../lib/imap/index.js';
 import { flagsOf } from './flags.js';
 import { writeMailboxUpdate } from './selected-mailbox.js';
-import { resolveSequence } from './sequence.js';
+import { modseqModifier, resolveSequence } from './sequence.js';
 import { bad, type Completion, no, requireSelected, type Session } from './session.js';
 
 const SYSTEM_TO_KEYWORD: Record<string, string> = {
@@ -26,8 +26,12 @@ const SYSTEM_TO_KEYWORD: Record<string, string> = {
 export async function store(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
   const selected = requireSelected(session);
   if (selected.readOnly) throw no('Mailbox is read-only', null);
-  const [setNode, actionNode, flagsNode, ...rest] = command.args;
-  if (rest.length > 0) throw bad('STORE modifiers are not supported yet');
+  const args = [...command.args];
+  const setNode = args.shift();
+  let unchangedSince: number | undefined;
+  if (args[0]?.type === 'list') unchangedSince = modseqModifier(args.shift(), 'UNCHANGEDSINCE');
+  const [actionNode, flagsNode, ...rest] = args;
+  if (rest.length > 0) throw bad('Too many STORE arguments');
   if (!isPlainAtom(actionNode)) throw bad('Expected FLAGS, +FLAGS or -FLAGS');
   const action = /^([+-]?)FLAGS(\.SILENT)?$/i.exec(actionNode.value);
   if (!action) throw bad('Expected FLAGS, +FLAGS or -FLAGS');
@@ -36,7 +40,9 @@ export async function store(session: Session, command: ImapCommand, byUid: boole
     mode: action[1] === '+' ? 'add' : action[1] === '-' ? 'remove' : 'replace',
     keywords: [],
     deleted: false,
+    ...(unchangedSince === undefined ? {} : { unchangedSince }),
   };
+  if (unchangedSince !== undefined) session.condstore = true;
   for (const node of flagNodes) {
     if (!isPlainAtom(node)) throw bad('Expected flags');
     const upper = node.value.toUpperCase();
@@ -55,10 +61,11 @@ export async function store(session: Session, command: ImapCommand, byUid: boole
     const mine = new Set(results.filter((r) => r.changed).map((r) => r.uid));
     update.flags = update.flags.filter((f) => !mine.has(f.uid));
   } else {
+    const refused = new Set(results.filter((r) => r.modified).map((r) => r.uid));
     // Messages whose flags did not change are reported too: the client asked for their FLAGS.
     const reported = new Set(update.flags.map((f) => f.uid));
     for (const result of results) {
-      if (reported.has(result.uid)) continue;
+      if (reported.has(result.uid) || refused.has(result.uid)) continue;
       const seq = selected.seqOfUid(result.uid);
       const entry = selected.entryAt(seq);
       if (!entry) continue;
@@ -72,6 +79,10 @@ export async function store(session: Session, command: ImapCommand, byUid: boole
     update.flags.sort((a, b) => a.seq - b.seq);
   }
   writeMailboxUpdate(session, update);
+  const modified = results.filter((r) => r.modified).map((r) => (byUid ? r.uid : selected.seqOfUid(r.uid)));
+  if (modified.length > 0) {
+    return { text: 'Some messages were modified meanwhile', code: code('MODIFIED', raw(modified.join(','))) };
+  }
   return { text: `${byUid ? 'UID STORE' : 'STORE'} completed` };
 }
 
