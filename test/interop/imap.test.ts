@@ -299,6 +299,36 @@ describe('IMAP sessions', () => {
     );
   });
 
+  it('supports QRESYNC: resynchronising SELECT, VANISHED instead of EXPUNGE, UID FETCH VANISHED', async () => {
+    for (const subject of ['A', 'B', 'C']) await deliver('sylvie.dupont@ac-test.fr', subject, subject);
+    const client = await session('sdupont');
+    expect(await client.command('ENABLE QRESYNC')).toMatch(/^\* ENABLED CONDSTORE QRESYNC\r\n/m);
+    const first = await client.command('SELECT INBOX');
+    const validity = Number(/\[UIDVALIDITY (\d+)\]/.exec(first)?.[1]);
+    const known = Number(/\[HIGHESTMODSEQ (\d+)\]/.exec(first)?.[1]);
+    await client.command('UNSELECT');
+
+    // Another client, offline from this one's point of view, flags 1 and expunges 2.
+    const other = await session('sdupont');
+    await other.command('SELECT INBOX');
+    await other.command('STORE 1 +FLAGS (\\Flagged)');
+    await other.command('STORE 2 +FLAGS (\\Deleted)');
+    expect(await other.command('EXPUNGE')).toMatch(/^\* 2 EXPUNGE/m);
+
+    const resync = await client.command(`SELECT INBOX (QRESYNC (${validity} ${known} 1:3))`);
+    expect(resync).toMatch(/^\* VANISHED \(EARLIER\) 2\r\n/m);
+    expect(resync).toMatch(/^\* 1 FETCH \(UID 1 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)\r\n/m);
+    expect(resync).not.toMatch(/FETCH \(UID 3 /);
+    expect(await client.command(`UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${known} VANISHED)`)).toMatch(
+      /^\* VANISHED \(EARLIER\) 2\r\n/m,
+    );
+    // Under QRESYNC an expunge is announced as VANISHED, by UID.
+    await client.command('STORE 2 +FLAGS.SILENT (\\Deleted)');
+    const expunged = await client.command('EXPUNGE');
+    expect(expunged).toMatch(/^\* VANISHED 3\r\n/m);
+    expect(expunged).not.toMatch(/EXPUNGE\r\n/);
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -89,6 +89,7 @@ export class ImapConnection implements Session {
   selected: Session['selected'] = null;
   utf8 = false;
   condstore = false;
+  qresync = false;
 
   private socket: Socket;
   private secure: boolean;
@@ -482,6 +483,12 @@ export class ImapConnection implements Session {
         this.encoder.utf8 = true;
         enabled.push(name);
       } else if (name === 'CONDSTORE' && !this.condstore) {
+        this.condstore = true;
+        enabled.push(name);
+      } else if (name === 'QRESYNC' && !this.qresync) {
+        // QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
+        this.qresync = true;
+        if (!this.condstore) enabled.push('CONDSTORE');
         this.condstore = true;
         enabled.push(name);
       }

@@ -18,14 +18,17 @@ import {
   astring,
   type ImapCommand,
   type ImapNode,
+  isPlainAtom,
   parseSectionSpec,
+  parseSequenceSet,
   type SectionSpec,
+  sequenceSetIncludes,
 } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { formatDateTime } from './dates.js';
 import { flagsOf } from './flags.js';
 import { extractSection, partial } from './sections.js';
-import { modseqOf } from './selected-mailbox.js';
+import { modseqOf, uidSet } from './selected-mailbox.js';
 import { modseqModifier, resolveSequence } from './sequence.js';
 import { bad, type Completion, required, requireSelected, type Session } from './session.js';
 import { renderBodyStructure, renderEnvelope } from './structures.js';
@@ -77,7 +80,25 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
   const items = parseItems(itemsNode);
   if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
   let seqs = resolveSequence(selected, setNode, byUid);
-  const changedSince = modifiers === undefined ? undefined : modseqModifier(modifiers, 'CHANGEDSINCE');
+  // (CHANGEDSINCE n) or, for UID FETCH under QRESYNC, (CHANGEDSINCE n VANISHED) (RFC 7162 §3.2.6).
+  let vanished = false;
+  let modifierList = modifiers;
+  if (modifiers?.type === 'list' && modifiers.items.length === 3) {
+    const last = modifiers.items[2];
+    if (!isPlainAtom(last) || last.value.toUpperCase() !== 'VANISHED') throw bad('Unknown FETCH modifier');
+    if (!byUid || !session.qresync) throw bad('VANISHED needs UID FETCH and ENABLE QRESYNC');
+    vanished = true;
+    modifierList = { type: 'list', items: modifiers.items.slice(0, 2) };
+  }
+  const changedSince = modifierList === undefined ? undefined : modseqModifier(modifierList, 'CHANGEDSINCE');
+  if (vanished && changedSince !== undefined) {
+    const max = selected.highestUid;
+    const requested = required(parseSequenceSet(setNode, { max: Math.max(max, 1) }));
+    const gone = (await selected.vanishedSince(changedSince)).filter(
+      (uid) => requested.kind === 'set' && sequenceSetIncludes(requested.ranges, uid),
+    );
+    if (gone.length > 0) session.write(Buffer.from(`* VANISHED (EARLIER) ${uidSet(gone)}\r\n`, 'latin1'));
+  }
   if (changedSince !== undefined) {
     // RFC 7162 §3.1.4: only what changed after the given modseq, and MODSEQ with it.
     seqs = seqs.filter((seq) => {

@@ -26,9 +26,14 @@ import {
   code,
   flag,
   type ImapCommand,
+  type ImapNode,
   isPlainAtom,
   mailbox,
   parseMailboxName,
+  parseNumber64,
+  parseNzNumber,
+  parseSequenceSet,
+  sequenceSetIncludes,
 } from '../../lib/imap/index.js';
 import {
   countMailboxMessages,
@@ -37,8 +42,8 @@ import {
   listMailboxMessages,
   type Mailbox,
 } from '../../store/sql/index.js';
-import { SYSTEM_FLAGS } from './flags.js';
-import { SelectedMailbox } from './selected-mailbox.js';
+import { flagsOf, SYSTEM_FLAGS } from './flags.js';
+import { modseqOf, SelectedMailbox, uidSet } from './selected-mailbox.js';
 import {
   bad,
   type Completion,
@@ -178,13 +183,8 @@ async function writeStatus(session: Session, box: Mailbox, items: string[]): Pro
 export async function select(session: Session, command: ImapCommand, readOnly: boolean): Promise<Completion> {
   const account = requireAccount(session);
   const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
-  if (command.args.length > 1) {
-    const parameters = optionNames(command.args[1]);
-    if (command.args.length > 2 || parameters.some((p) => p !== 'CONDSTORE')) {
-      throw bad('Unknown SELECT parameter');
-    }
-    session.condstore = true;
-  }
+  const resync = command.args.length > 1 ? selectParameters(session, command.args[1]) : null;
+  if (command.args.length > 2) throw bad('Too many SELECT arguments');
   if (session.selected) {
     session.selected = null;
     session.state = 'authenticated';
@@ -206,6 +206,21 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
   session.write(encoder.status('OK', 'Flags permitted', code('PERMANENTFLAGS', permanent)));
   session.selected = selected;
   session.state = 'selected';
+  if (resync && resync.uidValidity === box.uid_validity) {
+    // RFC 7162 §3.2.5: what the client missed since its last known state, in two responses.
+    let vanished = await selected.vanishedSince(resync.modseq);
+    if (resync.knownUids) vanished = vanished.filter((uid) => resync.knownUids?.(uid));
+    if (vanished.length > 0)
+      session.write(Buffer.from(`* VANISHED (EARLIER) ${uidSet(vanished)}\r\n`, 'latin1'));
+    const changed: string[] = [];
+    for (let seq = 1; seq <= selected.exists; seq++) {
+      const entry = selected.entryAt(seq);
+      if (!entry || modseqOf(entry) <= resync.modseq) continue;
+      const flags = flagsOf(entry.message, entry.deleted === 1).join(' ');
+      changed.push(`* ${seq} FETCH (UID ${entry.uid} FLAGS (${flags}) MODSEQ (${modseqOf(entry)}))\r\n`);
+    }
+    if (changed.length > 0) session.write(Buffer.from(changed.join(''), 'utf8'));
+  }
   return readOnly
     ? { text: 'EXAMINE completed', code: code('READ-ONLY') }
     : { text: 'SELECT completed', code: code('READ-WRITE') };
@@ -298,4 +313,39 @@ const MAILBOX_ERROR_CODES: Record<string, string> = {
 /** RFC 7162 mod-sequences are ≥ 1; a mailbox that never changed reports 1. */
 function highestModseq(box: Mailbox): number {
   return Math.max(1, box.highest_modseq);
+}
+
+interface Resync {
+  uidValidity: number;
+  modseq: number;
+  knownUids: ((uid: number) => boolean) | null;
+}
+
+/** `(CONDSTORE)` or `(QRESYNC (uidvalidity modseq [known-uids …]))` (RFC 7162 §3.1.8, §3.2.5). */
+function selectParameters(session: Session, node: ImapNode | undefined): Resync | null {
+  if (node?.type !== 'list') throw bad('Expected SELECT parameters in parentheses');
+  let resync: Resync | null = null;
+  for (let i = 0; i < node.items.length; i++) {
+    const item = node.items[i];
+    const name = isPlainAtom(item) ? item.value.toUpperCase() : '';
+    if (name === 'CONDSTORE') {
+      session.condstore = true;
+    } else if (name === 'QRESYNC') {
+      if (!session.qresync) throw bad('ENABLE QRESYNC first');
+      const value = node.items[++i];
+      const [validity, modseq, known] = value?.type === 'list' ? value.items : [];
+      const uidValidity = parseNzNumber(validity);
+      const since = parseNumber64(modseq);
+      if (uidValidity === null || since === null) throw bad('Expected (QRESYNC (uidvalidity modseq …))');
+      let knownUids: Resync['knownUids'] = null;
+      if (known !== undefined) {
+        const set = required(parseSequenceSet(known, { max: 4_294_967_295 }));
+        if (set.kind === 'set') knownUids = (uid) => sequenceSetIncludes(set.ranges, uid);
+      }
+      resync = { uidValidity, modseq: Number(since), knownUids };
+    } else {
+      throw bad('Unknown SELECT parameter');
+    }
+  }
+  return resync;
 }

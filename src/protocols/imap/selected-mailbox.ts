@@ -17,6 +17,7 @@
 import type { CoreContext } from '../../core/context.js';
 import {
   findMailboxById,
+  listMailboxChangesSince,
   listMailboxMessages,
   type Mailbox,
   type MailboxEntry,
@@ -24,7 +25,10 @@ import {
 import { flagsOf } from './flags.js';
 
 export interface MailboxUpdate {
+  /** Sequence numbers of expunged messages, highest first (the order EXPUNGE responses need). */
   expunged: number[];
+  /** Their UIDs (for VANISHED under QRESYNC). */
+  expungedUids: number[];
   exists: number | null;
   /** Sequence number and new flags of messages whose flags changed. */
   flags: { seq: number; uid: number; flags: string[]; modseq: number }[];
@@ -89,6 +93,14 @@ export class SelectedMailbox {
     return seqs;
   }
 
+  /** UIDs expunged from this mailbox after `modseq` (QRESYNC VANISHED (EARLIER)), ascending. */
+  async vanishedSince(modseq: number): Promise<number[]> {
+    const changes = await listMailboxChangesSince(this.ctx.db, this.accountId, this.mailbox.id, modseq);
+    const uids = changes.filter((c) => c.action === 'expunged' && c.uid !== null).map((c) => c.uid as number);
+    // A UID is never reused, but one the view still shows (expunge held back) is not gone yet for us.
+    return [...new Set(uids)].filter((uid) => this.seqOfUid(uid) === 0).sort((a, b) => a - b);
+  }
+
   firstUnseenSeq(): number | null {
     const index = this.entries.findIndex((e) => !e.message.seen);
     return index < 0 ? null : index + 1;
@@ -104,7 +116,7 @@ export class SelectedMailbox {
    *   (their flags frozen) until a later refresh that allows it.
    */
   async refresh(allowExpunge: boolean): Promise<MailboxUpdate> {
-    const update: MailboxUpdate = { expunged: [], exists: null, flags: [] };
+    const update: MailboxUpdate = { expunged: [], expungedUids: [], exists: null, flags: [] };
     const mailbox = await findMailboxById(this.ctx.db, this.accountId, this.mailbox.id);
     if (!mailbox || mailbox.highest_modseq === this.knownModseq) return update;
     const current = await listMailboxMessages(this.ctx.db, this.accountId, this.mailbox.id);
@@ -115,8 +127,10 @@ export class SelectedMailbox {
     for (const [index, entry] of this.entries.entries()) {
       const now = byUid.get(entry.uid);
       if (!now) {
-        if (allowExpunge) removed.push(index + 1);
-        else {
+        if (allowExpunge) {
+          removed.push(index + 1);
+          update.expungedUids.push(entry.uid);
+        } else {
           next.push(entry);
           heldBack = true;
         }
@@ -156,15 +170,33 @@ export function modseqOf(entry: MailboxEntry): number {
 
 /** Untagged EXPUNGE, EXISTS and FETCH FLAGS (with MODSEQ under CONDSTORE) for an update, in that order. */
 export function writeMailboxUpdate(
-  session: { write(chunk: Buffer): void; condstore?: boolean },
+  session: { write(chunk: Buffer): void; condstore?: boolean; qresync?: boolean },
   update: MailboxUpdate,
 ): void {
   const lines: string[] = [];
-  for (const seq of update.expunged) lines.push(`* ${seq} EXPUNGE\r\n`);
+  // Under QRESYNC, VANISHED replaces EXPUNGE (RFC 7162 §3.2.10).
+  if (session.qresync) {
+    if (update.expungedUids.length > 0) lines.push(`* VANISHED ${uidSet(update.expungedUids)}\r\n`);
+  } else {
+    for (const seq of update.expunged) lines.push(`* ${seq} EXPUNGE\r\n`);
+  }
   if (update.exists !== null) lines.push(`* ${update.exists} EXISTS\r\n`);
   for (const change of update.flags) {
     const modseq = session.condstore ? ` MODSEQ (${change.modseq})` : '';
     lines.push(`* ${change.seq} FETCH (UID ${change.uid} FLAGS (${change.flags.join(' ')})${modseq})\r\n`);
   }
   if (lines.length > 0) session.write(Buffer.from(lines.join(''), 'utf8'));
+}
+
+/** A compact UID set (`1:3,7`) of UIDs in any order. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i] as number;
+    let end = start;
+    while (sorted[i + 1] === end + 1) end = sorted[++i] as number;
+    parts.push(start === end ? String(start) : `${start}:${end}`);
+  }
+  return parts.join(',');
 }

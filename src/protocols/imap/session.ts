@@ -25,6 +25,8 @@ export interface Session {
   utf8: boolean;
   /** CONDSTORE enabled (RFC 7162 §3.1): FETCH responses for flag changes carry MODSEQ. */
   condstore: boolean;
+  /** QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE, SELECT (QRESYNC …). */
+  qresync: boolean;
   write(chunk: Buffer): void;
 }
 
