@@ -329,6 +329,28 @@ describe('IMAP sessions', () => {
     expect(expunged).not.toMatch(/EXPUNGE\r\n/);
   });
 
+  it('answers ESEARCH and saves results for $ (SEARCHRES)', async () => {
+    for (const subject of ['Sortie', 'Menu', 'Sortie bis', 'Conseil'])
+      await deliver('sylvie.dupont@ac-test.fr', subject, 'x');
+    const client = await session('sdupont');
+    await client.command('SELECT INBOX');
+    expect(await client.command('SEARCH RETURN (MIN MAX COUNT) SUBJECT sortie')).toMatch(
+      /^\* ESEARCH \(TAG "T\d+"\) MIN 1 MAX 3 COUNT 2\r\n/m,
+    );
+    expect(await client.command('UID SEARCH RETURN () ALL')).toMatch(
+      /^\* ESEARCH \(TAG "T\d+"\) UID ALL 1:4\r\n/m,
+    );
+    expect(await client.command('SEARCH RETURN (COUNT) SUBJECT absent')).toMatch(
+      /ESEARCH \(TAG "T\d+"\) COUNT 0\r\n/,
+    );
+    const saved = await client.command('UID SEARCH RETURN (SAVE) SUBJECT sortie');
+    expect(saved).not.toMatch(/ESEARCH/);
+    expect(await client.command('UID STORE $ +FLAGS.SILENT (\\Flagged)')).toMatch(/OK/);
+    expect(await client.command('FETCH $ (FLAGS)')).toMatch(
+      /^\* 1 FETCH \(FLAGS \(\\Flagged\)\)\r\n\* 3 FETCH \(FLAGS \(\\Flagged\)\)\r\n/m,
+    );
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -25,7 +25,7 @@ import {
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { parseDay } from './dates.js';
 import { flagsOf } from './flags.js';
-import { modseqOf, type SelectedMailbox } from './selected-mailbox.js';
+import { modseqOf, type SelectedMailbox, uidSet } from './selected-mailbox.js';
 import { resolveSequence } from './sequence.js';
 import { bad, type Completion, no, required, requireSelected, type Session } from './session.js';
 
@@ -67,12 +67,36 @@ const TEXT_KEYS: Record<string, Extract<Key, { kind: 'text' }>['field']> = {
 };
 const DAY_MS = 86_400_000;
 const ALL_RESULTS = 100_000_000;
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
+
+/** `* ESEARCH (TAG "t") UID MIN 1 MAX 9 COUNT 3 ALL 1,4,9` (RFC 4731 §3.1); empty parts omitted. */
+function esearch(tag: string, byUid: boolean, asked: string[], matches: number[], modseq: number): Buffer {
+  const parts = [`* ESEARCH (TAG "${tag.replace(/["\\]/g, '\\$&')}")`];
+  if (byUid) parts.push('UID');
+  if (asked.includes('MIN') && matches.length > 0) parts.push(`MIN ${matches[0]}`);
+  if (asked.includes('MAX') && matches.length > 0) parts.push(`MAX ${matches.at(-1)}`);
+  if (asked.includes('COUNT')) parts.push(`COUNT ${matches.length}`);
+  if (asked.includes('ALL') && matches.length > 0) parts.push(`ALL ${uidSet(matches)}`);
+  if (modseq > 0 && matches.length > 0) parts.push(`MODSEQ ${modseq}`);
+  return Buffer.from(`${parts.join(' ')}\r\n`, 'latin1');
+}
 
 export async function search(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
   const selected = requireSelected(session);
   const args = [...command.args];
+  let returns: Set<string> | null = null;
   if (isPlainAtom(args[0]) && args[0].value.toUpperCase() === 'RETURN') {
-    throw bad('SEARCH RETURN (ESEARCH) is not supported yet');
+    args.shift();
+    const options = args.shift();
+    if (options?.type !== 'list') throw bad('Expected RETURN (options)');
+    returns = new Set();
+    for (const option of options.items) {
+      const name = isPlainAtom(option) ? option.value.toUpperCase() : '';
+      if (!RETURN_OPTIONS.has(name)) throw bad(`Unknown RETURN option ${name}`);
+      returns.add(name);
+    }
+    // RETURN () means RETURN (ALL) (RFC 4731 §3.1).
+    if (returns.size === 0) returns.add('ALL');
   }
   if (isPlainAtom(args[0]) && args[0].value.toUpperCase() === 'CHARSET') {
     args.shift();
@@ -95,10 +119,20 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
     matches.push(byUid ? entry.uid : seq);
     highest = Math.max(highest, modseqOf(entry));
   }
-  // With a MODSEQ key, the highest mod-sequence of what matched (RFC 7162 §3.1.5).
-  const suffix = parser.usesModseq && matches.length > 0 ? ` (MODSEQ ${highest})` : '';
   if (parser.usesModseq) session.condstore = true;
-  session.write(Buffer.from(`* SEARCH${matches.map((n) => ` ${n}`).join('')}${suffix}\r\n`, 'latin1'));
+  if (returns === null) {
+    // With a MODSEQ key, the highest mod-sequence of what matched (RFC 7162 §3.1.5).
+    const suffix = parser.usesModseq && matches.length > 0 ? ` (MODSEQ ${highest})` : '';
+    session.write(Buffer.from(`* SEARCH${matches.map((n) => ` ${n}`).join('')}${suffix}\r\n`, 'latin1'));
+  } else {
+    if (returns.has('SAVE')) {
+      selected.savedUids = byUid ? matches : matches.map((seq) => selected.entryAt(seq)?.uid ?? 0);
+    }
+    const asked = [...returns].filter((r) => r !== 'SAVE');
+    // SAVE alone asks for no answer (RFC 5182 §2.4).
+    if (asked.length > 0)
+      session.write(esearch(command.tag, byUid, asked, matches, parser.usesModseq ? highest : 0));
+  }
   return { text: `${byUid ? 'UID SEARCH' : 'SEARCH'} completed` };
 }
 

@@ -36,6 +36,8 @@ export interface MailboxUpdate {
 
 export class SelectedMailbox {
   private entries: MailboxEntry[] = [];
+  /** SEARCHRES `$`: the UIDs of the last SEARCH … RETURN (SAVE), empty until then. */
+  savedUids: number[] = [];
   private knownModseq = 0;
 
   private constructor(

@@ -20,8 +20,15 @@ export function resolveSequence(
   byUid: boolean,
 ): number[] {
   const max = byUid ? selected.highestUid : selected.exists;
-  const set = required(parseSequenceSet(node, { max }));
-  if (set.kind === 'saved') throw bad('$ (SEARCHRES) is not supported yet');
+  const set = required(parseSequenceSet(node, { max, allowSaved: true }));
+  if (set.kind === 'saved') {
+    // SEARCHRES (RFC 5182): `$` is the last SEARCH … SAVE result, kept as UIDs so that expunges in
+    // between simply drop out of it.
+    return selected.savedUids
+      .map((uid) => selected.seqOfUid(uid))
+      .filter((seq) => seq > 0)
+      .sort((a, b) => a - b);
+  }
   // `1:*` in an empty mailbox names nothing rather than message 1.
   if (max === 0) return [];
   const seqs = new Set<number>();
