@@ -351,6 +351,18 @@ describe('IMAP sessions', () => {
     );
   });
 
+  it('reports the account quota (QUOTA) and refuses to change it', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Pièce jointe', 'x'.repeat(5000));
+    const client = await session('sdupont');
+    const answer = await client.command('GETQUOTAROOT INBOX');
+    expect(answer).toMatch(/^\* QUOTAROOT INBOX ""\r\n/m);
+    const [, used, limit] = /^\* QUOTA "" \(STORAGE (\d+) (\d+)\)\r\n/m.exec(answer) ?? [];
+    expect(Number(used)).toBeGreaterThanOrEqual(5);
+    expect(Number(limit)).toBeGreaterThan(Number(used));
+    expect(await client.command('GETQUOTA ""')).toMatch(/^\* QUOTA "" \(STORAGE /m);
+    expect(await client.command('SETQUOTA "" (STORAGE 1)')).toMatch(/NO \[NOPERM\]/);
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

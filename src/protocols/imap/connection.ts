@@ -35,7 +35,7 @@ import {
 } from '../../lib/imap/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { fetch } from './fetch.js';
-import { list, manage, namespace, select, status, unselect } from './mailbox-commands.js';
+import { list, manage, namespace, quota, select, status, unselect } from './mailbox-commands.js';
 import { append, copy } from './message-commands.js';
 import { search } from './search.js';
 import { writeMailboxUpdate } from './selected-mailbox.js';
@@ -317,6 +317,10 @@ export class ImapConnection implements Session {
         return manage(this, command);
       case 'APPEND':
         return append(this, command, this.options.maxMessageBytes);
+      case 'GETQUOTA':
+      case 'GETQUOTAROOT':
+      case 'SETQUOTA':
+        return quota(this, command);
     }
     if (this.state !== 'selected') throw bad('No mailbox selected');
     switch (name) {

@@ -17,6 +17,7 @@ import {
   createMailbox,
   deleteMailbox,
   expungeDeleted,
+  findRecipient,
   renameMailbox,
   setSubscribed,
 } from '../../core/mail/index.js';
@@ -29,6 +30,7 @@ import {
   type ImapNode,
   isPlainAtom,
   mailbox,
+  parseAstringText,
   parseMailboxName,
   parseNumber64,
   parseNzNumber,
@@ -348,4 +350,26 @@ function selectParameters(session: Session, node: ImapNode | undefined): Resync 
     }
   }
   return resync;
+}
+
+/**
+ * GETQUOTAROOT and GETQUOTA (RFC 9208): one quota root per account, `""`, with the STORAGE resource in
+ * KiB as the RFC counts it. SETQUOTA is refused: quotas come from the profile, set by administrators.
+ */
+export async function quota(session: Session, command: ImapCommand): Promise<Completion> {
+  const account = requireAccount(session);
+  if (command.name === 'SETQUOTA') throw no('Quotas are set by the administrators', code('NOPERM'));
+  if (command.name === 'GETQUOTAROOT') {
+    const name = required(parseMailboxName(command.args[0], { utf8: session.utf8 }));
+    if (!(await findMailboxByPath(session.ctx.db, account.id, name)))
+      throw no('No such mailbox', code('NONEXISTENT'));
+    session.write(session.encoder.untagged(atom('QUOTAROOT'), mailbox(name), ''));
+  } else if (required(parseAstringText(command.args[0])) !== '') {
+    throw no('No such quota root', code('NONEXISTENT'));
+  }
+  const recipient = await findRecipient(session.ctx, account.address);
+  const usedKib = Math.ceil((recipient?.usedBytes ?? 0) / 1024);
+  const limitKib = Math.floor((recipient?.quotaBytes ?? 0) / 1024);
+  session.write(session.encoder.untagged(atom('QUOTA'), '', [atom('STORAGE'), usedKib, limitKib]));
+  return { text: `${command.name} completed` };
 }
