@@ -363,6 +363,24 @@ describe('IMAP sessions', () => {
     expect(await client.command('SETQUOTA "" (STORAGE 1)')).toMatch(/NO \[NOPERM\]/);
   });
 
+  it('gives stable object ids (OBJECTID): MAILBOXID, EMAILID, THREADID, kept across MOVE', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Objet', 'x');
+    const client = await session('sdupont');
+    const selected = await client.command('SELECT INBOX');
+    const mailboxId = /\[MAILBOXID \(([\w-]+)\)\]/.exec(selected)?.[1];
+    expect(mailboxId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await client.command('STATUS INBOX (MAILBOXID)')).toContain(`MAILBOXID (${mailboxId})`);
+    expect(await client.command('CREATE Dossier')).toMatch(/OK \[MAILBOXID \([\w-]+\)\]/);
+    const ids = await client.command('FETCH 1 (EMAILID THREADID)');
+    const [, emailId, threadId] = /EMAILID \(([\w-]+)\) THREADID \(([\w-]+)\)/.exec(ids) ?? [];
+    expect(await client.command(`SEARCH EMAILID ${emailId}`)).toMatch(/^\* SEARCH 1\r\n/m);
+    await client.command('MOVE 1 Dossier');
+    await client.command('SELECT Dossier');
+    expect(await client.command('FETCH 1 (EMAILID THREADID)')).toContain(
+      `EMAILID (${emailId}) THREADID (${threadId})`,
+    );
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -43,6 +43,8 @@ type Item =
         | 'ENVELOPE'
         | 'BODYSTRUCTURE'
         | 'BODY'
+        | 'EMAILID'
+        | 'THREADID'
         | 'MODSEQ';
     }
   | { kind: 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
@@ -60,6 +62,8 @@ const MACROS: Record<string, Item['kind'][]> = {
 };
 const SIMPLE = new Set([
   'MODSEQ',
+  'EMAILID',
+  'THREADID',
   'FLAGS',
   'UID',
   'INTERNALDATE',
@@ -207,6 +211,13 @@ function renderFetch(
         break;
       case 'MODSEQ':
         add('MODSEQ', `(${modseqOf(entry)})`);
+        break;
+      // OBJECTID (RFC 8474): the same ids JMAP uses; UUIDs are valid objectids.
+      case 'EMAILID':
+        add('EMAILID', `(${entry.message.id})`);
+        break;
+      case 'THREADID':
+        add('THREADID', `(${entry.message.thread_id})`);
         break;
       case 'ENVELOPE':
         if (metadata) add('ENVELOPE', renderEnvelope(metadata.envelope, nstring));

@@ -72,6 +72,7 @@ const STATUS_ITEMS = new Set([
   'RECENT',
   'SIZE',
   'HIGHESTMODSEQ',
+  'MAILBOXID',
 ]);
 
 export async function namespace(session: Session): Promise<Completion> {
@@ -177,7 +178,7 @@ async function writeStatus(session: Session, box: Mailbox, items: string[]): Pro
     session.encoder.untagged(
       atom('STATUS'),
       mailbox(box.path),
-      items.flatMap((item) => [atom(item), values[item] ?? 0]),
+      items.flatMap((item) => [atom(item), item === 'MAILBOXID' ? [atom(box.id)] : (values[item] ?? 0)]),
     ),
   );
 }
@@ -204,6 +205,7 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
   session.write(encoder.status('OK', 'UIDs valid', code('UIDVALIDITY', box.uid_validity)));
   session.write(encoder.status('OK', 'Predicted next UID', code('UIDNEXT', box.uid_next)));
   session.write(encoder.status('OK', 'Highest', code('HIGHESTMODSEQ', highestModseq(box))));
+  session.write(encoder.status('OK', 'Mailbox id', code('MAILBOXID', [atom(box.id)])));
   const permanent = readOnly ? [] : [...SYSTEM_FLAGS.map(flag), flag('\\*')];
   session.write(encoder.status('OK', 'Flags permitted', code('PERMANENTFLAGS', permanent)));
   session.selected = selected;
@@ -273,9 +275,10 @@ export async function manage(session: Session, command: ImapCommand): Promise<Co
   const path = name.endsWith(DELIMITER) ? name.slice(0, -1) : name;
   try {
     switch (command.name) {
-      case 'CREATE':
-        await createMailbox(session.ctx, account.id, path);
-        return { text: 'CREATE completed' };
+      case 'CREATE': {
+        const created = await createMailbox(session.ctx, account.id, path);
+        return { text: 'CREATE completed', code: code('MAILBOXID', [atom(created.id)]) };
+      }
       case 'DELETE': {
         const box = await findMailboxByPath(session.ctx.db, account.id, path);
         if (!box) throw no('No such mailbox', code('NONEXISTENT'));

@@ -35,6 +35,7 @@ type Key =
   | { kind: 'seqs'; seqs: Set<number> }
   | { kind: 'size'; larger: boolean; bytes: number }
   | { kind: 'modseq'; modseq: number }
+  | { kind: 'objectid'; thread: boolean; id: string }
   | { kind: 'date'; op: 'before' | 'on' | 'since'; day: number }
   | { kind: 'text'; field: 'text' | 'body' | 'subject' | 'from' | 'to'; value: string; ids?: Set<string> }
   | { kind: 'not'; key: Key }
@@ -181,6 +182,9 @@ class KeyParser {
       this.usesModseq = true;
       return { kind: 'modseq', modseq: Number(modseq) };
     }
+    if (name === 'EMAILID' || name === 'THREADID') {
+      return { kind: 'objectid', thread: name === 'THREADID', id: this.atom() };
+    }
     if (name === 'LARGER' || name === 'SMALLER') {
       const bytes = parseNumber(this.next());
       if (bytes === null) throw bad('Expected a number');
@@ -252,6 +256,8 @@ function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
       return key.larger ? entry.message.size > key.bytes : entry.message.size < key.bytes;
     case 'modseq':
       return modseqOf(entry) >= key.modseq;
+    case 'objectid':
+      return (key.thread ? entry.message.thread_id : entry.message.id) === key.id;
     case 'date': {
       const day = Math.floor(entry.message.received_at / DAY_MS);
       return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;
