@@ -381,6 +381,27 @@ describe('IMAP sessions', () => {
     );
   });
 
+  it('sorts (SORT, UID SORT) by subject, sender, size and date, with REVERSE and a search program', async () => {
+    const send = (from: string, subject: string, date: string, body: string) =>
+      deliver('sylvie.dupont@ac-test.fr', subject, body, ['--from', from, '--header', `Date: ${date}`]);
+    await send('zoe@example.org', 'Re: Budget', 'Mon, 23 Nov 2026 10:00:00 +0100', 'court');
+    await send(
+      'alain@example.org',
+      'Agenda',
+      'Wed, 25 Nov 2026 10:00:00 +0100',
+      'un message bien plus long que les autres',
+    );
+    await send('marc@example.org', 'Cantine', 'Tue, 24 Nov 2026 10:00:00 +0100', 'moyen texte');
+    const client = await session('sdupont');
+    await client.command('SELECT INBOX');
+    expect(await client.command('SORT (SUBJECT) UTF-8 ALL')).toMatch(/^\* SORT 2 1 3\r\n/m);
+    expect(await client.command('SORT (FROM) UTF-8 ALL')).toMatch(/^\* SORT 2 3 1\r\n/m);
+    expect(await client.command('SORT (DATE) UTF-8 ALL')).toMatch(/^\* SORT 1 3 2\r\n/m);
+    expect(await client.command('SORT (REVERSE DATE) UTF-8 ALL')).toMatch(/^\* SORT 2 3 1\r\n/m);
+    expect(await client.command('UID SORT (REVERSE SIZE) UTF-8 NOT FROM zoe')).toMatch(/^\* SORT 2 3\r\n/m);
+    expect(await client.command('SORT (SUBJECT) ISO-2022-JP ALL')).toMatch(/NO \[BADCHARSET/);
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -9,7 +9,7 @@
  * - Callers look a message up through the account first (messages rows carry the account id), so a
  *   blob id from another account never reaches these functions.
  */
-import type { Envelope, MimePart } from '../../lib/mime/index.js';
+import type { Address, Envelope, MimePart } from '../../lib/mime/index.js';
 import { type BlobId, parseBlobId } from '../../store/blob/index.js';
 import { findMessageBodies, type MessageBody } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
@@ -19,6 +19,13 @@ export interface BodyMetadata {
   size: number;
   root: MimePart;
   envelope: Envelope;
+  /** Subject without reply/forward prefixes, lower case (threading, IMAP SORT SUBJECT). */
+  baseSubject: string;
+  /** Date header, epoch ms, or null when missing or unreadable. */
+  sentAt: number | null;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
 }
 
 /** The raw message, byte for byte as delivered. @throws BlobNotFoundError when missing. */
@@ -40,5 +47,10 @@ function metadataOf(row: MessageBody): BodyMetadata {
     size: row.size,
     root: JSON.parse(row.structure) as MimePart,
     envelope: JSON.parse(row.envelope) as Envelope,
+    baseSubject: row.base_subject,
+    sentAt: row.sent_at,
+    from: JSON.parse(row.from_addresses) as Address[],
+    to: JSON.parse(row.to_addresses) as Address[],
+    cc: JSON.parse(row.cc_addresses) as Address[],
   };
 }

@@ -40,6 +40,7 @@ import { append, copy } from './message-commands.js';
 import { search } from './search.js';
 import { writeMailboxUpdate } from './selected-mailbox.js';
 import { bad, CommandError, type Completion, no, required, type Session } from './session.js';
+import { sort } from './sort.js';
 import { expunge, store } from './store-commands.js';
 
 const PRE_AUTH_TIMEOUT_MS = 60_000;
@@ -336,6 +337,9 @@ export class ImapConnection implements Session {
         const done = await search(this, command, name === 'UID SEARCH');
         return done;
       }
+      case 'SORT':
+      case 'UID SORT':
+        return sort(this, command, name === 'UID SORT');
       case 'STORE':
       case 'UID STORE':
         return store(this, command, name === 'UID STORE');

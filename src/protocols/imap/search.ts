@@ -99,27 +99,15 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
     // RETURN () means RETURN (ALL) (RFC 4731 §3.1).
     if (returns.size === 0) returns.add('ALL');
   }
-  if (isPlainAtom(args[0]) && args[0].value.toUpperCase() === 'CHARSET') {
-    args.shift();
-    const charset = required(parseAstringText(args.shift())).toUpperCase();
-    if (charset !== 'UTF-8' && charset !== 'US-ASCII') {
-      throw no('Unsupported charset', code('BADCHARSET', ['UTF-8', 'US-ASCII']));
-    }
-  }
-  if (args.length === 0) throw bad('Expected search keys');
-  const parser = new KeyParser(args, selected);
-  const keys: Key[] = [];
-  while (!parser.done) keys.push(parser.key());
-  const program: Key = { kind: 'and', keys };
-  await answerTextKeys(session, selected, program);
+  const { seqs, usesModseq } = await matchingSeqs(session, selected, args, true);
   const matches: number[] = [];
   let highest = 0;
-  for (let seq = 1; seq <= selected.exists; seq++) {
+  for (const seq of seqs) {
     const entry = selected.entryAt(seq) as MailboxEntry;
-    if (!evaluate(program, seq, entry)) continue;
     matches.push(byUid ? entry.uid : seq);
     highest = Math.max(highest, modseqOf(entry));
   }
+  const parser = { usesModseq };
   if (parser.usesModseq) session.condstore = true;
   if (returns === null) {
     // With a MODSEQ key, the highest mod-sequence of what matched (RFC 7162 §3.1.5).
@@ -135,6 +123,38 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
       session.write(esearch(command.tag, byUid, asked, matches, parser.usesModseq ? highest : 0));
   }
   return { text: `${byUid ? 'UID SEARCH' : 'SEARCH'} completed` };
+}
+
+/**
+ * Sequence numbers (ascending) matching `[CHARSET x] keys…`. `charsetOptional`: SEARCH may omit the
+ * charset, SORT (RFC 5256) always gives it.
+ */
+export async function matchingSeqs(
+  session: Session,
+  selected: SelectedMailbox,
+  input: readonly ImapNode[],
+  charsetOptional: boolean,
+): Promise<{ seqs: number[]; usesModseq: boolean }> {
+  const args = [...input];
+  const hasCharset = isPlainAtom(args[0]) && args[0].value.toUpperCase() === 'CHARSET';
+  if (hasCharset || !charsetOptional) {
+    if (hasCharset) args.shift();
+    const charset = required(parseAstringText(args.shift())).toUpperCase();
+    if (charset !== 'UTF-8' && charset !== 'US-ASCII') {
+      throw no('Unsupported charset', code('BADCHARSET', ['UTF-8', 'US-ASCII']));
+    }
+  }
+  if (args.length === 0) throw bad('Expected search keys');
+  const parser = new KeyParser(args, selected);
+  const keys: Key[] = [];
+  while (!parser.done) keys.push(parser.key());
+  const program: Key = { kind: 'and', keys };
+  await answerTextKeys(session, selected, program);
+  const seqs: number[] = [];
+  for (let seq = 1; seq <= selected.exists; seq++) {
+    if (evaluate(program, seq, selected.entryAt(seq) as MailboxEntry)) seqs.push(seq);
+  }
+  return { seqs, usesModseq: parser.usesModseq };
 }
 
 class KeyParser {
