@@ -402,6 +402,50 @@ describe('IMAP sessions', () => {
     expect(await client.command('SORT (SUBJECT) ISO-2022-JP ALL')).toMatch(/NO \[BADCHARSET/);
   });
 
+  it('threads (THREAD REFERENCES, ORDEREDSUBJECT, UID THREAD) from the headers of delivered mail', async () => {
+    const send = (subject: string, date: string, headers: string[]) =>
+      deliver('sylvie.dupont@ac-test.fr', subject, 'texte', [
+        '--header',
+        `Date: ${date}`,
+        ...headers.flatMap((h) => ['--header', h]),
+      ]);
+    await send('Sortie au musée', 'Mon, 23 Nov 2026 09:00:00 +0100', ['Message-Id: <sortie@ac-test.fr>']);
+    await send('Cantine', 'Mon, 23 Nov 2026 10:00:00 +0100', ['Message-Id: <cantine@ac-test.fr>']);
+    await send('Re: Sortie au musée', 'Tue, 24 Nov 2026 09:00:00 +0100', [
+      'Message-Id: <r1@ac-test.fr>',
+      'In-Reply-To: <sortie@ac-test.fr>',
+      'References: <sortie@ac-test.fr>',
+    ]);
+    await send('Re: Sortie au musée', 'Mon, 23 Nov 2026 18:00:00 +0100', [
+      'Message-Id: <r2@ac-test.fr>',
+      'References: <sortie@ac-test.fr>',
+    ]);
+    await send('Re: Re: Sortie au musée', 'Wed, 25 Nov 2026 09:00:00 +0100', [
+      'Message-Id: <r3@ac-test.fr>',
+      'References: <sortie@ac-test.fr> <r1@ac-test.fr>',
+    ]);
+    // A reply to a message this mailbox never received, and a subject-only reply.
+    await send('Re: Conseil', 'Wed, 25 Nov 2026 10:00:00 +0100', ['References: <ailleurs@example.org>']);
+    await send('Re: Cantine', 'Wed, 25 Nov 2026 11:00:00 +0100', []);
+    const client = await session('sdupont');
+    await client.command('SELECT INBOX');
+    expect(await client.command('THREAD REFERENCES UTF-8 ALL')).toMatch(
+      /^\* THREAD \(1 \(4\)\(3 5\)\)\(2 7\)\(6\)\r\n/m,
+    );
+    expect(await client.command('THREAD ORDEREDSUBJECT UTF-8 ALL')).toMatch(
+      /^\* THREAD \(1 \(4\)\(3\)\(5\)\)\(2 7\)\(6\)\r\n/m,
+    );
+    const uids = /^\* THREAD (.*)\r\n/m.exec(
+      await client.command('UID THREAD REFERENCES UTF-8 SUBJECT cantine'),
+    );
+    expect(uids?.[1]).toBe('(2 7)');
+    expect(await client.command('THREAD REFERENCES UTF-8 SUBJECT inexistant')).toMatch(/^\* THREAD\r\n/m);
+    expect(await client.command('THREAD SURPRISE UTF-8 ALL')).toMatch(/^T\d+ BAD /m);
+    expect(await client.command('CAPABILITY')).toMatch(
+      /THREAD=REFERENCES THREAD=ORDEREDSUBJECT|THREAD=ORDEREDSUBJECT THREAD=REFERENCES/,
+    );
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -19,6 +19,8 @@ export interface BodyMetadata {
   size: number;
   root: MimePart;
   envelope: Envelope;
+  /** Decoded Subject header as sent. */
+  subject: string;
   /** Subject without reply/forward prefixes, lower case (threading, IMAP SORT SUBJECT). */
   baseSubject: string;
   /** Date header, epoch ms, or null when missing or unreadable. */
@@ -26,6 +28,10 @@ export interface BodyMetadata {
   from: Address[];
   to: Address[];
   cc: Address[];
+  /** Message-ID, In-Reply-To and References, without angle brackets. */
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
 }
 
 /** The raw message, byte for byte as delivered. @throws BlobNotFoundError when missing. */
@@ -47,10 +53,14 @@ function metadataOf(row: MessageBody): BodyMetadata {
     size: row.size,
     root: JSON.parse(row.structure) as MimePart,
     envelope: JSON.parse(row.envelope) as Envelope,
+    subject: row.subject,
     baseSubject: row.base_subject,
     sentAt: row.sent_at,
     from: JSON.parse(row.from_addresses) as Address[],
     to: JSON.parse(row.to_addresses) as Address[],
     cc: JSON.parse(row.cc_addresses) as Address[],
+    messageId: row.message_id,
+    inReplyTo: JSON.parse(row.in_reply_to) as string[],
+    references: JSON.parse(row.references) as string[],
   };
 }

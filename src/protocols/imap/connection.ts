@@ -42,6 +42,7 @@ import { writeMailboxUpdate } from './selected-mailbox.js';
 import { bad, CommandError, type Completion, no, required, type Session } from './session.js';
 import { sort } from './sort.js';
 import { expunge, store } from './store-commands.js';
+import { THREAD_ALGORITHMS, thread } from './thread.js';
 
 const PRE_AUTH_TIMEOUT_MS = 60_000;
 const AUTHENTICATED_TIMEOUT_MS = 30 * 60_000;
@@ -79,6 +80,17 @@ const BASE_CAPABILITIES = [
   'LIST-STATUS',
   'UTF8=ACCEPT',
   'STATUS=SIZE',
+  'UIDPLUS',
+  'MOVE',
+  'CONDSTORE',
+  'QRESYNC',
+  'ESEARCH',
+  'SEARCHRES',
+  'SORT',
+  'QUOTA',
+  'QUOTA=RES-STORAGE',
+  'OBJECTID',
+  ...THREAD_ALGORITHMS.map((algorithm) => `THREAD=${algorithm}`),
 ];
 
 export class ImapConnection implements Session {
@@ -340,6 +352,9 @@ export class ImapConnection implements Session {
       case 'SORT':
       case 'UID SORT':
         return sort(this, command, name === 'UID SORT');
+      case 'THREAD':
+      case 'UID THREAD':
+        return thread(this, command, name === 'UID THREAD');
       case 'STORE':
       case 'UID STORE':
         return store(this, command, name === 'UID STORE');

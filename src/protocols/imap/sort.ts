@@ -9,14 +9,14 @@
  *   optionally REVERSE; ties are broken by sequence number, as the RFC requires.
  * - The metadata comes from the rows parsed at delivery, in bounded batches; no message is re-read.
  */
-import { type BodyMetadata, bodyMetadata } from '../../core/mail/index.js';
+import type { BodyMetadata } from '../../core/mail/index.js';
 import { type ImapCommand, isPlainAtom } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
+import { metadataOfEntries } from './metadata.js';
 import { matchingSeqs } from './search.js';
 import { bad, type Completion, requireSelected, type Session } from './session.js';
 
 const KEYS = new Set(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO']);
-const BATCH = 500;
 
 interface Criterion {
   key: string;
@@ -43,13 +43,12 @@ export async function sort(session: Session, command: ImapCommand, byUid: boolea
   const { seqs } = await matchingSeqs(session, selected, rest, false);
 
   const entries = seqs.map((seq) => ({ seq, entry: selected.entryAt(seq) as MailboxEntry }));
-  const metadata = new Map<string, BodyMetadata>();
-  if (criteria.some((c) => !['ARRIVAL', 'SIZE'].includes(c.key))) {
-    for (let start = 0; start < entries.length; start += BATCH) {
-      const batch = entries.slice(start, start + BATCH).map((e) => e.entry.message.blob_id);
-      for (const [id, value] of await bodyMetadata(session.ctx, batch)) metadata.set(id, value);
-    }
-  }
+  const metadata = criteria.some((c) => !['ARRIVAL', 'SIZE'].includes(c.key))
+    ? await metadataOfEntries(
+        session,
+        entries.map((e) => e.entry),
+      )
+    : new Map<string, BodyMetadata>();
   const value = (key: string, entry: MailboxEntry): string | number => {
     const meta = metadata.get(entry.message.blob_id);
     switch (key) {
