@@ -446,6 +446,38 @@ describe('IMAP sessions', () => {
     );
   });
 
+  it("searches by sent date in the sender's zone (SENT*) and by header field (HEADER)", async () => {
+    const send = (subject: string, date: string, headers: string[]) =>
+      deliver('sylvie.dupont@ac-test.fr', subject, 'texte', [
+        '--header',
+        `Date: ${date}`,
+        ...headers.flatMap((h) => ['--header', h]),
+      ]);
+    // Late evening in Martinique is already the next day in UTC: SENTON must say the 23rd.
+    await send('Depuis Fort-de-France', 'Mon, 23 Nov 2026 22:30:00 -0400', [
+      'Message-Id: <martinique@ac-test.fr>',
+      'X-Priorite: =?UTF-8?Q?tr=C3=A8s_haute?=',
+    ]);
+    await send('Depuis Paris', 'Tue, 24 Nov 2026 08:00:00 +0100', ['References: <martinique@ac-test.fr>']);
+    await send('Sans date lisible', 'pas une date', []);
+    const client = await session('sdupont');
+    await client.command('SELECT INBOX');
+    const today = new Date().toUTCString().slice(5, 16).replace(/ /g, '-');
+    expect(await client.command('SEARCH SENTON 23-Nov-2026')).toMatch(/^\* SEARCH 1\r\n/m);
+    expect(await client.command('SEARCH SENTBEFORE 24-Nov-2026')).toMatch(/^\* SEARCH 1\r\n/m);
+    expect(await client.command('SEARCH SENTSINCE 24-Nov-2026')).toMatch(/^\* SEARCH 2 3\r\n/m);
+    // Unreadable Date header: the internal date (today) stands in.
+    expect(await client.command(`SEARCH SENTON ${today}`)).toMatch(/^\* SEARCH 3\r\n/m);
+    expect(await client.command('SEARCH HEADER Message-ID <martinique@ac-test.fr>')).toMatch(
+      /^\* SEARCH 1\r\n/m,
+    );
+    expect(await client.command('SEARCH HEADER References martinique')).toMatch(/^\* SEARCH 2\r\n/m);
+    expect(await client.command('SEARCH HEADER X-Priorite "TRÈS HAUTE"')).toMatch(/^\* SEARCH 1\r\n/m);
+    expect(await client.command('SEARCH HEADER X-Priorite ""')).toMatch(/^\* SEARCH 1\r\n/m);
+    expect(await client.command('SEARCH NOT HEADER Subject Paris')).toMatch(/^\* SEARCH 1 3\r\n/m);
+    expect(await client.command('SEARCH HEADER "Bad:Name" x')).toMatch(/^T\d+ BAD /m);
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -34,6 +34,6 @@ export {
   setSubscribed,
   uidValidityAt,
 } from './mailboxes.js';
-export { type BodyMetadata, bodyMetadata, readMessageBytes } from './read.js';
+export { type BodyMetadata, bodyMetadata, readMessageBytes, readMessageHeader } from './read.js';
 export { reindexAllMessages } from './reindex.js';
 export { baseSubject, looksLikeReply, resolveThreadId, THREAD_SUBJECT_WINDOW_MS } from './threading.js';

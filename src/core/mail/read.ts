@@ -41,6 +41,43 @@ export async function readMessageBytes(ctx: CoreContext, blobId: string | BlobId
   return Buffer.concat(chunks);
 }
 
+/** Most header bytes read for a HEADER search: a larger header is cut there. */
+const MAX_HEADER_READ = 256 * 1024;
+
+/**
+ * The start of the raw message, through its header (the first blank line), without reading the
+ * body: a search on a header field should not read every attachment of the mailbox.
+ */
+export async function readMessageHeader(ctx: CoreContext, blobId: string | BlobId): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const stream = await ctx.blobs.get(parseBlobId(blobId));
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk as Buffer;
+      const searchFrom = Math.max(0, length - 3);
+      chunks.push(buffer);
+      length += buffer.length;
+      const joined = chunks.length === 1 ? buffer : Buffer.concat(chunks);
+      const end = headerEnd(joined, searchFrom);
+      if (end >= 0) return joined.subarray(0, end);
+      if (length >= MAX_HEADER_READ) return joined.subarray(0, MAX_HEADER_READ);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** Offset just past the blank line ending the header (CRLF or bare LF), or -1. */
+function headerEnd(bytes: Buffer, from: number): number {
+  for (let i = bytes.indexOf(0x0a, from); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
+    if (bytes[i + 1] === 0x0a) return i + 2;
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 3;
+  }
+  return -1;
+}
+
 /** Parsed metadata of these bodies, by blob id; unknown ids are absent from the map. */
 export async function bodyMetadata(ctx: CoreContext, blobIds: string[]): Promise<Map<string, BodyMetadata>> {
   const rows = await findMessageBodies(ctx.db, [...new Set(blobIds)]);

@@ -28,6 +28,19 @@ const ZONES: Readonly<Record<string, number>> = {
 };
 
 export function parseDate(value: string): number | null {
+  return parseDateParts(value)?.utc ?? null;
+}
+
+/**
+ * The calendar day the header names, as days since 1970-01-01, disregarding time and zone (IMAP
+ * SENTBEFORE/SENTON/SENTSINCE, RFC 9051 §6.4.4): `Mon, 23 Nov 2026 23:30 -0500` is 23 November.
+ */
+export function parseDateDay(value: string): number | null {
+  const parts = parseDateParts(value);
+  return parts === null ? null : Math.floor(parts.wallClock / 86_400_000);
+}
+
+function parseDateParts(value: string): { utc: number; wallClock: number } | null {
   const text = value.replace(/\([^)]*\)?/g, ' ').trim();
   const tokens = text.split(/[\s,]+/).filter((t) => t.length > 0);
   let day: number | null = null;
@@ -91,7 +104,7 @@ export function parseDate(value: string): number | null {
   if (hours > 23 || minutes > 59 || seconds > 60 || year > 9999) return null;
   const ms = Date.UTC(year, month, day, hours, minutes, Math.min(seconds, 59));
   if (new Date(ms).getUTCDate() !== day) return null;
-  return ms - (zoneMinutes ?? 0) * 60_000;
+  return { utc: ms - (zoneMinutes ?? 0) * 60_000, wallClock: ms };
 }
 
 function numericZone(token: string): number {

@@ -35,6 +35,15 @@ export function decodeText(raw: Buffer, part: MimePart): string {
 export function getHeaders(raw: Buffer, part: MimePart): HeaderField[] {
   const start = clamp(part.headerStart, raw);
   const end = Math.max(start, clamp(part.bodyStart, raw));
+  return headerFields(raw, start, end);
+}
+
+/** The fields of a message's top-level header, from bytes that may stop right after it. */
+export function getMessageHeaders(raw: Buffer): HeaderField[] {
+  return headerFields(raw, 0, raw.length);
+}
+
+function headerFields(raw: Buffer, start: number, end: number): HeaderField[] {
   return readHeaderBlock(raw, start, end, end - start).fields.map((field) => ({
     name: field.name,
     value: decodeUtf8OrLatin1(Buffer.from(field.value, 'latin1')),

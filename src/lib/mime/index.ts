@@ -25,7 +25,8 @@
  *   - an unquoted parameter value with spaces (`filename=a b.doc`): Python keeps `a`, we keep `a b.doc`.
  */
 export { parseAddressList } from './address.js';
-export { decodeBody, decodeText, getHeaders } from './decode.js';
+export { parseDate, parseDateDay } from './date.js';
+export { decodeBody, decodeText, getHeaders, getMessageHeaders } from './decode.js';
 export { decodeHeaderValue } from './encoded-words.js';
 export { DEFAULT_MIME_LIMITS, MimeLimitError, parseMessage } from './parse-message.js';
 export { findPart } from './structure.js';

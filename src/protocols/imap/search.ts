@@ -10,9 +10,15 @@
  * - Each text key is asked once, restricted to the view's messages, before the tree is evaluated
  *   per message, so NOT and OR over text keys cost one index query each.
  * - CHARSET: UTF-8 and US-ASCII are accepted; others get NO [BADCHARSET (UTF-8 US-ASCII)].
- * - Dates compare the internal date's UTC day (RFC 9051 says "disregarding time and timezone").
- *   SENT* keys and HEADER are refused with NO for now rather than answered wrongly.
+ * - BEFORE/ON/SINCE compare the internal date's UTC day (RFC 9051 says "disregarding time and
+ *   timezone"); SENTBEFORE/SENTON/SENTSINCE the day written in the Date header, in its own zone, or
+ *   the internal date's day when the header is missing or unreadable (as RFC 5256 does for SORT).
+ * - HEADER field string: case-insensitive substring of the field's unfolded value with encoded words
+ *   decoded; an empty string matches every message having the field. Message-ID, In-Reply-To and
+ *   References (how clients find a message again, e.g. Thunderbird after a move) are answered from
+ *   the parsed metadata; other fields read each message's header bytes, never its body.
  */
+import { readMessageHeader } from '../../core/mail/index.js';
 import {
   code,
   type ImapCommand,
@@ -22,9 +28,11 @@ import {
   parseNumber,
   parseNumber64,
 } from '../../lib/imap/index.js';
+import { decodeHeaderValue, getMessageHeaders, parseDateDay } from '../../lib/mime/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { parseDay } from './dates.js';
 import { flagsOf } from './flags.js';
+import { metadataOfEntries } from './metadata.js';
 import { modseqOf, type SelectedMailbox, uidSet } from './selected-mailbox.js';
 import { resolveSequence } from './sequence.js';
 import { bad, type Completion, no, required, requireSelected, type Session } from './session.js';
@@ -36,7 +44,8 @@ type Key =
   | { kind: 'size'; larger: boolean; bytes: number }
   | { kind: 'modseq'; modseq: number }
   | { kind: 'objectid'; thread: boolean; id: string }
-  | { kind: 'date'; op: 'before' | 'on' | 'since'; day: number }
+  | { kind: 'date'; op: 'before' | 'on' | 'since'; day: number; sent: boolean; days?: Map<string, number> }
+  | { kind: 'header'; field: string; value: string; ids?: Set<string> }
   | { kind: 'text'; field: 'text' | 'body' | 'subject' | 'from' | 'to'; value: string; ids?: Set<string> }
   | { kind: 'not'; key: Key }
   | { kind: 'or'; left: Key; right: Key }
@@ -149,7 +158,7 @@ export async function matchingSeqs(
   const keys: Key[] = [];
   while (!parser.done) keys.push(parser.key());
   const program: Key = { kind: 'and', keys };
-  await answerTextKeys(session, selected, program);
+  await prefetch(session, selected, program);
   const seqs: number[] = [];
   for (let seq = 1; seq <= selected.exists; seq++) {
     if (evaluate(program, seq, selected.entryAt(seq) as MailboxEntry)) seqs.push(seq);
@@ -210,16 +219,20 @@ class KeyParser {
       if (bytes === null) throw bad('Expected a number');
       return { kind: 'size', larger: name === 'LARGER', bytes };
     }
-    if (name === 'BEFORE' || name === 'ON' || name === 'SINCE') {
-      return { kind: 'date', op: name.toLowerCase() as 'before' | 'on' | 'since', day: this.date() };
+    const dateMatch = /^(SENT)?(BEFORE|ON|SINCE)$/.exec(name);
+    if (dateMatch) {
+      const op = (dateMatch[2] as string).toLowerCase() as 'before' | 'on' | 'since';
+      return { kind: 'date', op, day: this.date(), sent: dateMatch[1] !== undefined };
+    }
+    if (name === 'HEADER') {
+      const field = required(parseAstringText(this.next()));
+      if (!/^[\x21-\x39\x3b-\x7e]+$/.test(field)) throw bad('Invalid header field name');
+      return { kind: 'header', field: field.toLowerCase(), value: required(parseAstringText(this.next())) };
     }
     const field = TEXT_KEYS[name];
     if (field) return { kind: 'text', field, value: required(parseAstringText(this.next())) };
     if (/^[\d*]/.test(node.value) && node.section === undefined) {
       return { kind: 'seqs', seqs: new Set(resolveSequence(this.selected, node, false)) };
-    }
-    if (['SENTBEFORE', 'SENTON', 'SENTSINCE', 'HEADER'].includes(name)) {
-      throw no(`Search key ${name} is not supported yet`, code('CANNOT'));
     }
     throw bad(`Unknown search key ${name}`);
   }
@@ -242,8 +255,13 @@ class KeyParser {
   }
 }
 
-async function answerTextKeys(session: Session, selected: SelectedMailbox, key: Key): Promise<void> {
-  if (key.kind === 'text') {
+/** Answers the keys that need the index, the metadata or the headers, once for the whole view. */
+async function prefetch(session: Session, selected: SelectedMailbox, key: Key): Promise<void> {
+  if (key.kind === 'date' && key.sent) {
+    key.days = await sentDays(session, selected);
+  } else if (key.kind === 'header') {
+    key.ids = await headerMatches(session, selected, key.field, key.value.toLowerCase());
+  } else if (key.kind === 'text') {
     // The whole account, intersected with the view during evaluation: cheaper than sending the
     // view's ids (up to the mailbox size) as a parameter.
     const found = await session.ctx.search.search({
@@ -253,13 +271,73 @@ async function answerTextKeys(session: Session, selected: SelectedMailbox, key: 
     });
     key.ids = new Set(found);
   } else if (key.kind === 'not') {
-    await answerTextKeys(session, selected, key.key);
+    await prefetch(session, selected, key.key);
   } else if (key.kind === 'or') {
-    await answerTextKeys(session, selected, key.left);
-    await answerTextKeys(session, selected, key.right);
+    await prefetch(session, selected, key.left);
+    await prefetch(session, selected, key.right);
   } else if (key.kind === 'and') {
-    for (const inner of key.keys) await answerTextKeys(session, selected, inner);
+    for (const inner of key.keys) await prefetch(session, selected, inner);
   }
+}
+
+function viewEntries(selected: SelectedMailbox): MailboxEntry[] {
+  const entries: MailboxEntry[] = [];
+  for (let seq = 1; seq <= selected.exists; seq++) entries.push(selected.entryAt(seq) as MailboxEntry);
+  return entries;
+}
+
+/** The Date header's own calendar day of each message in the view, by message id. */
+async function sentDays(session: Session, selected: SelectedMailbox): Promise<Map<string, number>> {
+  const entries = viewEntries(selected);
+  const metadata = await metadataOfEntries(session, entries);
+  const days = new Map<string, number>();
+  for (const entry of entries) {
+    const date = metadata.get(entry.message.blob_id)?.envelope.date;
+    const day = date ? parseDateDay(date) : null;
+    days.set(entry.message.id, day ?? Math.floor(entry.message.received_at / DAY_MS));
+  }
+  return days;
+}
+
+const ID_FIELDS = new Set(['message-id', 'in-reply-to', 'references']);
+
+async function headerMatches(
+  session: Session,
+  selected: SelectedMailbox,
+  field: string,
+  needle: string,
+): Promise<Set<string>> {
+  const entries = viewEntries(selected);
+  const ids = new Set<string>();
+  if (ID_FIELDS.has(field)) {
+    const metadata = await metadataOfEntries(session, entries);
+    for (const entry of entries) {
+      const meta = metadata.get(entry.message.blob_id);
+      const values =
+        field === 'message-id'
+          ? meta?.messageId
+            ? [meta.messageId]
+            : []
+          : field === 'in-reply-to'
+            ? (meta?.inReplyTo ?? [])
+            : (meta?.references ?? []);
+      if (values.length === 0) continue;
+      const text = values
+        .map((id) => `<${id}>`)
+        .join(' ')
+        .toLowerCase();
+      if (text.includes(needle)) ids.add(entry.message.id);
+    }
+    return ids;
+  }
+  for (const entry of entries) {
+    const header = await readMessageHeader(session.ctx, entry.message.blob_id);
+    const values = getMessageHeaders(header)
+      .filter((h) => h.name.toLowerCase() === field)
+      .map((h) => decodeHeaderValue(h.value).toLowerCase());
+    if (values.some((value) => value.includes(needle))) ids.add(entry.message.id);
+  }
+  return ids;
 }
 
 function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
@@ -278,8 +356,10 @@ function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
       return modseqOf(entry) >= key.modseq;
     case 'objectid':
       return (key.thread ? entry.message.thread_id : entry.message.id) === key.id;
+    case 'header':
+      return key.ids?.has(entry.message.id) ?? false;
     case 'date': {
-      const day = Math.floor(entry.message.received_at / DAY_MS);
+      const day = key.days?.get(entry.message.id) ?? Math.floor(entry.message.received_at / DAY_MS);
       return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;
     }
     case 'text':
