@@ -478,6 +478,69 @@ describe('IMAP sessions', () => {
     expect(await client.command('SEARCH HEADER "Bad:Name" x')).toMatch(/^T\d+ BAD /m);
   });
 
+  it('speaks IMAP4rev2 once enabled, and decodes parts with BINARY (literal8 when the bytes hold a NUL)', async () => {
+    const client = await session('sdupont');
+    expect(await client.command('CAPABILITY')).toMatch(/ IMAP4rev2 .*BINARY/);
+    expect(await client.command('ENABLE IMAP4rev2')).toMatch(/^\* ENABLED IMAP4rev2\r\n/m);
+    const secret = Buffer.from([0x00, 0x01, 0x41, 0x7f, 0x0a, 0x00, 0x42]);
+    const message = [
+      'From: parent@example.org',
+      'To: sylvie.dupont@ac-test.fr',
+      'Subject: Pièces',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Caf=C3=A9 =3D bon',
+      '--b',
+      'Content-Type: application/octet-stream',
+      'Content-Transfer-Encoding: base64',
+      '',
+      secret.toString('base64'),
+      '--b',
+      'Content-Type: application/octet-stream',
+      'Content-Transfer-Encoding: x-uuencode',
+      '',
+      'begin 644 x',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const bytes = Buffer.from(message, 'utf8');
+    // APPEND with a literal8 (RFC 3516 §4.4).
+    client.send(`A1 APPEND INBOX ~{${bytes.length}+}\r\n`);
+    client.send(bytes);
+    client.send('\r\n');
+    expect(await client.waitFor(/^A1 (OK|NO|BAD).*\r\n/m)).toMatch(/^A1 OK \[APPENDUID \d+ 1\]/);
+    client.take();
+    const selected = await client.command('SELECT INBOX');
+    expect(selected).toMatch(/^\* LIST \(\) "\/" INBOX\r\n/m);
+    expect(selected).not.toMatch(/RECENT|UNSEEN/);
+    expect(await client.command('SEARCH ALL')).toMatch(/^\* ESEARCH \(TAG "T\d+"\) ALL 1\r\n/m);
+    expect(await client.command('UID SEARCH SUBJECT absent')).toMatch(/^\* ESEARCH \(TAG "T\d+"\) UID\r\n/m);
+
+    const text = await client.command('FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[2])');
+    expect(text).toContain('BINARY[1] {11}\r\nCafé = bon');
+    expect(text).toContain(`BINARY.SIZE[2] ${secret.length}`);
+    const binary = await client.command('FETCH 1 (BINARY.PEEK[2])');
+    expect(binary).toContain(`BINARY[2] ~{${secret.length}}\r\n${secret.toString('latin1')})`);
+    expect(await client.command('FETCH 1 (BINARY.PEEK[2]<2.3>)')).toContain('BINARY[2]<2> {3}\r\nA\x7f\n)');
+    expect(await client.command('FETCH 1 (FLAGS)')).toContain('FLAGS ()');
+    expect(await client.command('FETCH 1 (BINARY.PEEK[3])')).toMatch(/^T\d+ NO \[UNKNOWN-CTE\]/m);
+    expect(await client.command('FETCH 1 (BINARY.PEEK[1.HEADER])')).toMatch(/^T\d+ BAD /m);
+    // BINARY without PEEK marks the message read.
+    expect(await client.command('FETCH 1 (BINARY[1])')).toMatch(/FLAGS \(\\Seen\)/);
+    await client.command('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    expect(await client.command('STATUS INBOX (MESSAGES DELETED SIZE)')).toMatch(
+      new RegExp(`^\\* STATUS INBOX \\(MESSAGES 1 DELETED 1 SIZE ${bytes.length}\\)`, 'm'),
+    );
+    expect(await client.command('CREATE Brouillons2 (USE (\\Drafts))')).toMatch(/^T\d+ NO \[USEATTR\]/m);
+    expect(await client.command('CREATE Tout (USE (\\All))')).toMatch(/^T\d+ NO \[USEATTR\]/m);
+    expect(await client.command('LIST "" Tout')).not.toMatch(/^\* LIST/m);
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

@@ -67,6 +67,7 @@ export interface ImapConnectionOptions {
 
 const BASE_CAPABILITIES = [
   'IMAP4rev1',
+  'IMAP4rev2',
   'LITERAL+',
   'SASL-IR',
   'ID',
@@ -90,6 +91,8 @@ const BASE_CAPABILITIES = [
   'QUOTA',
   'QUOTA=RES-STORAGE',
   'OBJECTID',
+  'BINARY',
+  'CREATE-SPECIAL-USE',
   ...THREAD_ALGORITHMS.map((algorithm) => `THREAD=${algorithm}`),
 ];
 
@@ -103,6 +106,7 @@ export class ImapConnection implements Session {
   utf8 = false;
   condstore = false;
   qresync = false;
+  rev2 = false;
 
   private socket: Socket;
   private secure: boolean;
@@ -505,6 +509,9 @@ export class ImapConnection implements Session {
         this.utf8 = true;
         this.encoder.utf8 = true;
         enabled.push(name);
+      } else if (name === 'IMAP4REV2' && !this.rev2) {
+        this.rev2 = true;
+        enabled.push('IMAP4rev2');
       } else if (name === 'CONDSTORE' && !this.condstore) {
         this.condstore = true;
         enabled.push(name);

@@ -5,7 +5,10 @@
  * Implementation notes
  * - Items: FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODYSTRUCTURE, BODY, BODY[section]<p>,
  *   BODY.PEEK[section]<p>, RFC822, RFC822.HEADER, RFC822.TEXT and the macros ALL, FAST, FULL.
- *   BINARY is refused with BAD until it is implemented (no client we target needs it).
+ * - BINARY[part]<p>, BINARY.PEEK and BINARY.SIZE (RFC 3516, part of IMAP4rev2): the part's content
+ *   with its transfer encoding undone by the same decoder the webmail uses; a literal8 (`~{n}`) only
+ *   when the bytes hold a NUL. An encoding we cannot undo answers NO [UNKNOWN-CTE]. `BINARY[]` is
+ *   the whole message as stored.
  * - Reading a body without .PEEK (BODY[…], RFC822, RFC822.TEXT) sets \Seen on a read-write mailbox,
  *   before the answer, and the new FLAGS are sent with it (RFC 9051 §6.4.5).
  * - Metadata is loaded for the whole batch in bounded queries; raw bytes one message at a time, so
@@ -16,6 +19,7 @@
 import { bodyMetadata, changeFlags, readMessageBytes } from '../../core/mail/index.js';
 import {
   astring,
+  code,
   type ImapCommand,
   type ImapNode,
   isPlainAtom,
@@ -24,13 +28,14 @@ import {
   type SectionSpec,
   sequenceSetIncludes,
 } from '../../lib/imap/index.js';
+import { decodeBody, findPart, type MimePart } from '../../lib/mime/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { formatDateTime } from './dates.js';
 import { flagsOf } from './flags.js';
 import { extractSection, partial } from './sections.js';
 import { modseqOf, uidSet } from './selected-mailbox.js';
 import { modseqModifier, resolveSequence } from './sequence.js';
-import { bad, type Completion, required, requireSelected, type Session } from './session.js';
+import { bad, type Completion, no, required, requireSelected, type Session } from './session.js';
 import { renderBodyStructure, renderEnvelope } from './structures.js';
 
 type Item =
@@ -52,6 +57,13 @@ type Item =
       kind: 'SECTION';
       peek: boolean;
       section: SectionSpec;
+      partial: { offset: number; length: number } | null;
+    }
+  | {
+      kind: 'BINARY';
+      peek: boolean;
+      size: boolean;
+      part: string;
       partial: { offset: number; length: number } | null;
     };
 
@@ -115,7 +127,13 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
 
   const marksSeen =
     !selected.readOnly &&
-    items.some((i) => i.kind === 'RFC822' || i.kind === 'RFC822.TEXT' || (i.kind === 'SECTION' && !i.peek));
+    items.some(
+      (i) =>
+        i.kind === 'RFC822' ||
+        i.kind === 'RFC822.TEXT' ||
+        (i.kind === 'SECTION' && !i.peek) ||
+        (i.kind === 'BINARY' && !i.peek && !i.size),
+    );
   if (marksSeen) {
     const unseen = seqs.map((s) => selected.entryAt(s)).filter((e) => e && !e.message.seen) as MailboxEntry[];
     if (unseen.length > 0) {
@@ -132,10 +150,18 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
   }
 
   const needsMetadata = items.some(
-    (i) => i.kind === 'ENVELOPE' || i.kind === 'BODYSTRUCTURE' || i.kind === 'BODY' || i.kind === 'SECTION',
+    (i) =>
+      i.kind === 'ENVELOPE' ||
+      i.kind === 'BODYSTRUCTURE' ||
+      i.kind === 'BODY' ||
+      i.kind === 'SECTION' ||
+      i.kind === 'BINARY',
   );
   const needsBytes = items.some(
-    (i) => i.kind === 'SECTION' || (i.kind.startsWith('RFC822') && i.kind !== 'RFC822.SIZE'),
+    (i) =>
+      i.kind === 'SECTION' ||
+      i.kind === 'BINARY' ||
+      (i.kind.startsWith('RFC822') && i.kind !== 'RFC822.SIZE'),
   );
   for (let start = 0; start < seqs.length; start += METADATA_BATCH) {
     const batch = seqs.slice(start, start + METADATA_BATCH);
@@ -165,6 +191,20 @@ function parseItems(node: ImapNode | undefined): Item[] {
     const name = item.value.toUpperCase();
     if (item.section === undefined && MACROS[name] && node.type !== 'list') {
       for (const kind of MACROS[name]) items.push({ kind } as Item);
+      continue;
+    }
+    if (item.section !== undefined && name.startsWith('BINARY')) {
+      if (!['BINARY', 'BINARY.PEEK', 'BINARY.SIZE'].includes(name)) throw bad(`Unknown FETCH item ${name}`);
+      const section = required(parseSectionSpec(item.section));
+      if (section.text !== null || section.fields.length > 0) throw bad('BINARY takes a part number only');
+      if (name === 'BINARY.SIZE' && item.partial !== undefined) throw bad('BINARY.SIZE takes no partial');
+      items.push({
+        kind: 'BINARY',
+        peek: name !== 'BINARY',
+        size: name === 'BINARY.SIZE',
+        part: section.part.join('.'),
+        partial: item.partial ?? null,
+      });
       continue;
     }
     if (item.section !== undefined) {
@@ -237,6 +277,22 @@ function renderFetch(
           add(item.kind, literal(extractSection(raw, metadata.root, { part: '', text, fields: [] })));
         }
         break;
+      case 'BINARY':
+        if (raw && metadata) {
+          const bytes = binaryContent(raw, metadata.root, item.part);
+          if (item.size) {
+            add(`BINARY.SIZE[${item.part}]`, String(bytes.length));
+            break;
+          }
+          const sliced = item.partial ? partial(bytes, item.partial.offset, item.partial.length) : bytes;
+          const origin = item.partial ? `<${item.partial.offset}>` : '';
+          const prefix = sliced.includes(0) ? '~' : '';
+          add(
+            `BINARY[${item.part}]${origin}`,
+            Buffer.concat([Buffer.from(`${prefix}{${sliced.length}}\r\n`, 'latin1'), sliced]),
+          );
+        }
+        break;
       case 'SECTION':
         if (raw && metadata) {
           const { section } = item;
@@ -256,6 +312,19 @@ function renderFetch(
     }
   }
   return Buffer.concat([Buffer.from(`* ${seq} FETCH (`, 'latin1'), ...parts, Buffer.from(')\r\n', 'latin1')]);
+}
+
+const DECODABLE = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
+
+/** A part's decoded content (RFC 3516 §4.2); a part that does not exist is empty, as for BODY. */
+function binaryContent(raw: Buffer, root: MimePart, partId: string): Buffer {
+  if (partId === '') return raw;
+  const part = findPart(root, partId);
+  if (!part) return Buffer.alloc(0);
+  if (!DECODABLE.has(part.encoding.toLowerCase())) {
+    throw no(`Cannot decode the ${part.encoding} transfer encoding of part ${partId}`, code('UNKNOWN-CTE'));
+  }
+  return decodeBody(raw, part);
 }
 
 function sectionName(section: SectionSpec, encodeName: (name: string) => string): string {

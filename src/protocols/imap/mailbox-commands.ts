@@ -71,6 +71,7 @@ const STATUS_ITEMS = new Set([
   'UNSEEN',
   'RECENT',
   'SIZE',
+  'DELETED',
   'HIGHESTMODSEQ',
   'MAILBOXID',
 ]);
@@ -171,6 +172,7 @@ async function writeStatus(session: Session, box: Mailbox, items: string[]): Pro
     UNSEEN: counts.unseen,
     RECENT: 0,
     SIZE: size,
+    DELETED: counts.deleted,
     HIGHESTMODSEQ: highestModseq(box),
   };
   if (items.includes('HIGHESTMODSEQ')) session.condstore = true;
@@ -199,9 +201,16 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
   const { encoder } = session;
   session.write(encoder.untagged(atom('FLAGS'), SYSTEM_FLAGS.map(flag)));
   session.write(encoder.untagged(selected.exists, atom('EXISTS')));
-  session.write(encoder.untagged(0, atom('RECENT')));
-  const firstUnseen = selected.firstUnseenSeq();
-  if (firstUnseen !== null) session.write(encoder.status('OK', 'First unseen', code('UNSEEN', firstUnseen)));
+  if (session.rev2) {
+    // IMAP4rev2 drops RECENT and UNSEEN and wants the mailbox's LIST line (RFC 9051 §6.3.2).
+    const attributes = box.role && ROLE_ATTRIBUTE[box.role] ? [flag(ROLE_ATTRIBUTE[box.role] as string)] : [];
+    session.write(encoder.untagged(atom('LIST'), attributes, DELIMITER, mailbox(box.path)));
+  } else {
+    session.write(encoder.untagged(0, atom('RECENT')));
+    const firstUnseen = selected.firstUnseenSeq();
+    if (firstUnseen !== null)
+      session.write(encoder.status('OK', 'First unseen', code('UNSEEN', firstUnseen)));
+  }
   session.write(encoder.status('OK', 'UIDs valid', code('UIDVALIDITY', box.uid_validity)));
   session.write(encoder.status('OK', 'Predicted next UID', code('UIDNEXT', box.uid_next)));
   session.write(encoder.status('OK', 'Highest', code('HIGHESTMODSEQ', highestModseq(box))));
@@ -276,6 +285,7 @@ export async function manage(session: Session, command: ImapCommand): Promise<Co
   try {
     switch (command.name) {
       case 'CREATE': {
+        if (command.args.length > 1) refuseSpecialUse(command.args[1]);
         const created = await createMailbox(session.ctx, account.id, path);
         return { text: 'CREATE completed', code: code('MAILBOXID', [atom(created.id)]) };
       }
@@ -304,6 +314,27 @@ export async function manage(session: Session, command: ImapCommand): Promise<Co
     if (error instanceof UserError)
       throw no(error.message, code(MAILBOX_ERROR_CODES[error.code] ?? 'CANNOT'));
     throw error;
+  }
+}
+
+/**
+ * CREATE-SPECIAL-USE (RFC 6154 §3): every account always has exactly one mailbox per special use
+ * (they cannot be deleted), so a second one is refused with USEATTR, as are uses we do not keep
+ * (\\All, \\Flagged: virtual mailboxes, not stored ones).
+ */
+function refuseSpecialUse(node: ImapNode | undefined): void {
+  if (node?.type !== 'list') throw bad('Expected CREATE options');
+  const [name, uses, ...rest] = node.items;
+  if (!isPlainAtom(name) || name.value.toUpperCase() !== 'USE' || uses?.type !== 'list' || rest.length > 0) {
+    throw bad('Expected (USE (attributes))');
+  }
+  if (uses.items.length === 0) return;
+  const roles = Object.entries(ROLE_ATTRIBUTE);
+  for (const use of uses.items) {
+    const attribute = use.type === 'atom' ? use.value.toLowerCase() : '';
+    const known = roles.find(([, value]) => value.toLowerCase() === attribute);
+    if (!known) throw no(`Special use ${attribute || '?'} is not supported`, code('USEATTR'));
+    throw no(`The ${known[1]} mailbox exists already; each account has exactly one`, code('USEATTR'));
   }
 }
 

@@ -108,6 +108,8 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
     // RETURN () means RETURN (ALL) (RFC 4731 §3.1).
     if (returns.size === 0) returns.add('ALL');
   }
+  // IMAP4rev2 clients get ESEARCH for a plain SEARCH (RFC 9051 §6.4.4).
+  if (returns === null && session.rev2) returns = new Set(['ALL']);
   const { seqs, usesModseq } = await matchingSeqs(session, selected, args, true);
   const matches: number[] = [];
   let highest = 0;

@@ -27,6 +27,8 @@ export interface Session {
   condstore: boolean;
   /** QRESYNC enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE, SELECT (QRESYNC …). */
   qresync: boolean;
+  /** IMAP4rev2 enabled (RFC 9051 §7.1): ESEARCH answers, no RECENT, LIST in SELECT. */
+  rev2: boolean;
   write(chunk: Buffer): void;
 }
 

@@ -153,19 +153,20 @@ export async function countMailboxMessages(
   db: Db,
   accountId: string,
   mailboxId: string,
-): Promise<{ total: number; unseen: number }> {
+): Promise<{ total: number; unseen: number; deleted: number }> {
   const row = await db
     .selectFrom('mailbox_messages')
     .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
     .select((eb) => [
       eb.fn.countAll<number | string>().as('total'),
       eb.fn.sum<number | string | null>('messages.seen').as('seen'),
+      eb.fn.sum<number | string | null>('mailbox_messages.deleted').as('deleted'),
     ])
     .where('mailbox_messages.account_id', '=', accountId)
     .where('mailbox_messages.mailbox_id', '=', mailboxId)
     .executeTakeFirstOrThrow();
   const total = Number(row.total);
-  return { total, unseen: total - Number(row.seen ?? 0) };
+  return { total, unseen: total - Number(row.seen ?? 0), deleted: Number(row.deleted ?? 0) };
 }
 
 /** Every account's messages in id order, a page at a time (keyset on `id`), for re-indexing. */
