@@ -104,6 +104,9 @@ describe('IMAP with imapflow', () => {
     client = connect();
     await client.connect();
     await client.mailboxOpen('INBOX');
+    // imapflow negotiates COMPRESS=DEFLATE on its own when offered: this session runs compressed.
+    expect((client as unknown as { _deflate?: unknown })._deflate).toBeTruthy();
+    void client.idle();
     const exists = new Promise<number>((resolve) => client?.on('exists', (data) => resolve(data.count)));
     await deliver('Nouveau', 'Arrivé pendant IDLE');
     expect(await exists).toBe(1);

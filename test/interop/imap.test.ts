@@ -3,6 +3,8 @@
  * a raw socket client for IDLE, two sessions on one mailbox, hostile input and tenant isolation.
  * Mail arrives the way it does in production: over SMTP (swaks) into the MX.
  */
+import { connect as tlsConnect } from 'node:tls';
+import { createDeflateRaw, createInflateRaw, constants as zlibConstants } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMessageBytes } from '../../src/core/mail/index.js';
 import { run, swaks } from '../helpers/clients.js';
@@ -539,6 +541,67 @@ describe('IMAP sessions', () => {
     expect(await client.command('CREATE Brouillons2 (USE (\\Drafts))')).toMatch(/^T\d+ NO \[USEATTR\]/m);
     expect(await client.command('CREATE Tout (USE (\\All))')).toMatch(/^T\d+ NO \[USEATTR\]/m);
     expect(await client.command('LIST "" Tout')).not.toMatch(/^\* LIST/m);
+  });
+
+  it('compresses a session with COMPRESS=DEFLATE: large fetch, IDLE push and logout all arrive whole', async () => {
+    const body = 'Compte rendu du conseil pédagogique. '.repeat(3000);
+    await deliver('sylvie.dupont@ac-test.fr', 'Compte rendu', body);
+    const socket = tlsConnect({ host: '127.0.0.1', port: t.server.imapsPort, rejectUnauthorized: false });
+    let plain = '';
+    let compressedIn = 0;
+    const inflate = createInflateRaw();
+    const deflate = createDeflateRaw();
+    let compressed = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (compressed) {
+        compressedIn += chunk.length;
+        inflate.write(chunk);
+      } else plain += chunk.toString('latin1');
+    });
+    inflate.on('data', (chunk: Buffer) => {
+      plain += chunk.toString('latin1');
+    });
+    deflate.on('data', (chunk: Buffer) => socket.write(chunk));
+    const until = async (pattern: RegExp) => {
+      const deadline = Date.now() + 10_000;
+      while (!pattern.test(plain)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}: ${plain.slice(-300)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const send = (line: string) => {
+      if (compressed) {
+        deflate.write(line);
+        deflate.flush(zlibConstants.Z_SYNC_FLUSH);
+      } else socket.write(line);
+    };
+    await until(/^\* OK/m);
+    send(`a LOGIN sdupont "${PASSWORD}"\r\n`);
+    await until(/^a OK/m);
+    send('b COMPRESS DEFLATE\r\n');
+    await until(/^b OK/m);
+    compressed = true;
+    send('c COMPRESS DEFLATE\r\n');
+    await until(/^c NO \[COMPRESSIONACTIVE\]/m);
+    send('d SELECT INBOX\r\n');
+    await until(/^d OK/m);
+    const before = plain.length;
+    send('e FETCH 1 BODY.PEEK[TEXT]\r\n');
+    await until(/^e OK/m);
+    const fetched = plain.slice(before);
+    expect(fetched).toContain(Buffer.from(body.slice(0, 200), 'utf8').toString('latin1'));
+    // French prose repeated: the wire carries a small fraction of the text.
+    expect(compressedIn).toBeLessThan(fetched.length / 10);
+    send('f IDLE\r\n');
+    await until(/^\+ /m);
+    await deliver('sylvie.dupont@ac-test.fr', 'Pendant IDLE', 'nouveau');
+    await until(/^\* 2 EXISTS/m);
+    send('DONE\r\n');
+    await until(/^f OK/m);
+    send('g LOGOUT\r\n');
+    await until(/^g OK/m);
+    expect(plain).toMatch(/^\* BYE/m);
+    socket.destroy();
   });
 
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
