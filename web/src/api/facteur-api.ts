@@ -1,4 +1,10 @@
-import type { ChangePasswordRequest, PortalInfo, SessionInfo, SignInRequest } from '../../../common/api.js';
+import type {
+  ChangePasswordRequest,
+  ClientSettings,
+  PortalInfo,
+  SessionInfo,
+  SignInRequest,
+} from '../../../common/api.js';
 import { type ApiClient, createApiClient } from './client';
 
 /** The web API routes of common/api.ts as typed calls. */
@@ -9,6 +15,7 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     signIn: (request: SignInRequest) => client.post<SessionInfo>('/api/session', request),
     signOut: () => client.delete('/api/session'),
     changePassword: (request: ChangePasswordRequest) => client.post<SessionInfo>('/api/password', request),
+    getClientSettings: () => client.get<ClientSettings>('/api/client-settings'),
   };
 }
 

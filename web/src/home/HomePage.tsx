@@ -1,5 +1,6 @@
 import type { PortalInfo, SessionInfo } from '../../../common/api.js';
 import { useT } from '../i18n/locale-context';
+import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { PageHeading, useDocumentTitle } from '../ui/page';
@@ -30,6 +31,7 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
         </Alert>
       ) : null}
       <p className="lead">{t('home.intro', { institution })}</p>
+      <p className="muted">{t('home.comingSoon')}</p>
       <h2>{t('home.account.heading')}</h2>
       <dl className="account">
         <div className="account__row">
@@ -45,10 +47,16 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           <dd className="account__code">{account.address}</dd>
         </div>
       </dl>
-      <p className="muted">{t('home.comingSoon')}</p>
       <Button variant="secondary" onClick={onSignOut}>
         {t('shell.signOut')}
       </Button>
+      <h2 className="home__section">{t('home.mailClients.heading')}</h2>
+      <p>{t('home.mailClients.intro')}</p>
+      <p>
+        <Link to="mailClientSetup" className="button button--primary">
+          {t('home.mailClients.link')}
+        </Link>
+      </p>
     </section>
   );
 }

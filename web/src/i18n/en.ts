@@ -21,6 +21,7 @@ export const en: Catalogue = {
   'title.signIn': 'Sign in',
   'title.changePassword': 'Change of password',
   'title.home': 'Home',
+  'title.mailClientSetup': 'Set up my mail app',
   'title.loading': 'Loading',
   'title.error': 'Service unavailable',
 
@@ -155,4 +156,51 @@ export const en: Catalogue = {
   'home.account.identifier': 'Identifier',
   'home.account.address': 'Email address',
   'home.comingSoon': 'Your inbox, calendar and contacts will appear here soon.',
+  'home.mailClients.heading': 'Mail apps',
+  'home.mailClients.intro':
+    'You can also read and send your mail with Thunderbird, Outlook, Apple Mail or your phone’s mail app.',
+  'home.mailClients.link': 'Set up my mail app',
+
+  'nav.breadcrumb': 'Breadcrumb',
+  'nav.home': 'Home',
+
+  'setup.heading': 'Set up my mail app',
+  'setup.intro':
+    'Read and send your mail with the app of your choice, on a computer, tablet or phone. Your folders stay the same as in the webmail.',
+  'setup.automatic.heading': 'Thunderbird and Outlook',
+  'setup.automatic.body':
+    'Thunderbird and Outlook usually find the settings by themselves: add an account, then enter your address {address} and your password. If the app asks for settings, use the manual settings below.',
+  'setup.apple.heading': 'iPhone, iPad and Mac',
+  'setup.apple.body':
+    'Download the configuration profile, then install it. On iPhone or iPad: open Settings and tap “Profile Downloaded”. On Mac: open the file, then approve the installation in System Settings. You will be asked for your password.',
+  'setup.apple.download': 'Download the configuration profile',
+  'setup.apple.file': '(.mobileconfig file, 3 KB)',
+  'setup.apple.unverified':
+    'Your device may warn that the profile is unsigned or unverified: install it only if it comes from this page.',
+  'setup.manual.heading': 'Manual settings',
+  'setup.manual.intro':
+    'For other apps (K-9 Mail, Thunderbird for Android, your phone’s mail app…), choose an IMAP account and enter the following values.',
+  'setup.loadError': 'The settings could not be loaded',
+  'setup.incoming.heading': 'Incoming mail server (IMAP)',
+  'setup.outgoing.heading': 'Outgoing mail server (SMTP)',
+  'setup.field.host': 'Server',
+  'setup.field.port': 'Port',
+  'setup.field.security': 'Connection security',
+  'setup.field.username': 'User name',
+  'setup.field.authentication': 'Authentication',
+  'setup.authentication.password': 'Normal password',
+  'setup.alternative': 'If your app does not offer {security}: port {port} with {alternative}.',
+  'setup.copy': 'Copy',
+  'setup.incoming.host.copy': 'the incoming server name',
+  'setup.incoming.port.copy': 'the incoming server port',
+  'setup.incoming.username.copy': 'the incoming server user name',
+  'setup.outgoing.host.copy': 'the outgoing server name',
+  'setup.outgoing.port.copy': 'the outgoing server port',
+  'setup.outgoing.username.copy': 'the outgoing server user name',
+  'setup.copied': 'Copied to the clipboard: {value}',
+  'setup.copiedShort': 'Copied',
+  'setup.copyFailed': 'Copying did not work. The value is selected: copy it with Ctrl+C (Cmd+C on a Mac).',
+  'setup.password.heading': 'Password',
+  'setup.password.body':
+    'Use your account password, the one you sign in with here. If you change it, enter the new one in each of your mail apps.',
 };

@@ -24,6 +24,7 @@ export const fr = {
   'title.signIn': 'Connexion',
   'title.changePassword': 'Changement du mot de passe',
   'title.home': 'Accueil',
+  'title.mailClientSetup': 'Configurer ma messagerie',
   'title.loading': 'Chargement',
   'title.error': 'Service indisponible',
 
@@ -161,6 +162,54 @@ export const fr = {
   'home.account.address': 'Adresse électronique',
   'home.comingSoon':
     'Votre boîte de réception, votre agenda et vos contacts s’afficheront ici prochainement.',
+  'home.mailClients.heading': 'Logiciels de messagerie',
+  'home.mailClients.intro':
+    'Vous pouvez aussi lire et envoyer vos messages avec Thunderbird, Outlook, Apple Mail ou l’application de votre téléphone.',
+  'home.mailClients.link': 'Configurer ma messagerie',
+
+  'nav.breadcrumb': 'Fil d’Ariane',
+  'nav.home': 'Accueil',
+
+  'setup.heading': 'Configurer ma messagerie',
+  'setup.intro':
+    'Lisez et envoyez vos messages avec le logiciel de votre choix, sur ordinateur, tablette ou téléphone. Vos dossiers restent les mêmes que dans la messagerie en ligne.',
+  'setup.automatic.heading': 'Thunderbird et Outlook',
+  'setup.automatic.body':
+    'Thunderbird et Outlook trouvent en général les réglages tout seuls : ajoutez un compte, puis saisissez votre adresse {address} et votre mot de passe. Si le logiciel vous demande des réglages, utilisez les réglages manuels ci-dessous.',
+  'setup.apple.heading': 'iPhone, iPad et Mac',
+  'setup.apple.body':
+    'Téléchargez le profil de configuration, puis installez-le. Sur iPhone ou iPad : ouvrez Réglages et touchez « Profil téléchargé ». Sur Mac : ouvrez le fichier, puis validez l’installation dans Réglages Système. Votre mot de passe vous sera demandé.',
+  'setup.apple.download': 'Télécharger le profil de configuration',
+  'setup.apple.file': '(fichier .mobileconfig, 3 ko)',
+  'setup.apple.unverified':
+    'Votre appareil peut signaler que le profil n’est pas signé ou pas vérifié : installez-le seulement s’il vient de cette page.',
+  'setup.manual.heading': 'Réglages manuels',
+  'setup.manual.intro':
+    'Pour les autres logiciels et applications (K-9 Mail, Thunderbird pour Android, application de messagerie de votre téléphone…), choisissez un compte IMAP et saisissez les valeurs suivantes.',
+  'setup.loadError': 'Les réglages n’ont pas pu être chargés',
+  'setup.incoming.heading': 'Serveur de réception (IMAP)',
+  'setup.outgoing.heading': 'Serveur d’envoi (SMTP)',
+  'setup.field.host': 'Serveur',
+  'setup.field.port': 'Port',
+  'setup.field.security': 'Sécurité de la connexion',
+  'setup.field.username': 'Nom d’utilisateur',
+  'setup.field.authentication': 'Authentification',
+  'setup.authentication.password': 'Mot de passe normal',
+  'setup.alternative': 'Si votre logiciel ne propose pas {security} : port {port} avec {alternative}.',
+  'setup.copy': 'Copier',
+  'setup.incoming.host.copy': 'le nom du serveur de réception',
+  'setup.incoming.port.copy': 'le port du serveur de réception',
+  'setup.incoming.username.copy': 'le nom d’utilisateur du serveur de réception',
+  'setup.outgoing.host.copy': 'le nom du serveur d’envoi',
+  'setup.outgoing.port.copy': 'le port du serveur d’envoi',
+  'setup.outgoing.username.copy': 'le nom d’utilisateur du serveur d’envoi',
+  'setup.copied': 'Copié dans le presse-papiers : {value}',
+  'setup.copiedShort': 'Copié',
+  'setup.copyFailed':
+    'La copie n’a pas fonctionné. La valeur est sélectionnée : copiez-la avec Ctrl+C (Cmd+C sur Mac).',
+  'setup.password.heading': 'Mot de passe',
+  'setup.password.body':
+    'Utilisez le mot de passe de votre compte, celui avec lequel vous vous connectez ici. Si vous le changez, saisissez le nouveau dans chacun de vos logiciels de messagerie.',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof fr;
