@@ -21,9 +21,12 @@ import type { SearchQuery } from '../../src/store/search/index.js';
 import {
   type Account,
   findAccountUsage,
+  findFirstUnseenUid,
   findMailboxById,
   findMailboxByRole,
   listMailboxMessages,
+  listMailboxMessagesChangedSince,
+  listMailboxUids,
 } from '../../src/store/sql/index.js';
 import { buildCoreContext } from '../helpers/core.js';
 import { testBackends } from '../helpers/database.js';
@@ -93,6 +96,37 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       [1, first.messageId],
       [2, second.messageId],
     ]);
+  });
+
+  it('lists a mailbox compactly for IMAP sessions: UIDs, first unseen, rows changed since a modseq', async () => {
+    const a = await deliver(sylvie, message({ Subject: 'un' }));
+    const b = await deliver(sylvie, message({ Subject: 'deux' }));
+    const c = await deliver(sylvie, message({ Subject: 'trois' }));
+    await deliver(jean, message({ Subject: 'ailleurs' }));
+    expect(await listMailboxUids(t.ctx.db, sylvie.id, a.mailboxId)).toEqual([a.uid, b.uid, c.uid]);
+    expect(await findFirstUnseenUid(t.ctx.db, sylvie.id, a.mailboxId)).toBe(a.uid);
+    await changeFlags(t.ctx, sylvie.id, a.mailboxId, [a.uid], {
+      mode: 'add',
+      keywords: ['$seen'],
+      deleted: false,
+    });
+    expect(await findFirstUnseenUid(t.ctx.db, sylvie.id, a.mailboxId)).toBe(b.uid);
+    // Changed since c's arrival: a (flags) only; \Deleted (membership modseq) counts as well.
+    expect(
+      (await listMailboxMessagesChangedSince(t.ctx.db, sylvie.id, a.mailboxId, c.modseq)).map((e) => e.uid),
+    ).toEqual([a.uid]);
+    await changeFlags(t.ctx, sylvie.id, a.mailboxId, [c.uid], { mode: 'add', keywords: [], deleted: true });
+    expect(
+      (await listMailboxMessagesChangedSince(t.ctx.db, sylvie.id, a.mailboxId, c.modseq)).map((e) => e.uid),
+    ).toEqual([a.uid, c.uid]);
+    await changeFlags(t.ctx, sylvie.id, a.mailboxId, [b.uid, c.uid], {
+      mode: 'add',
+      keywords: ['$seen'],
+      deleted: false,
+    });
+    expect(await findFirstUnseenUid(t.ctx.db, sylvie.id, a.mailboxId)).toBeNull();
+    // Another account's mailbox id names nothing for this account.
+    expect(await listMailboxUids(t.ctx.db, jean.id, a.mailboxId)).toEqual([]);
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

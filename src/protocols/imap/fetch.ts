@@ -95,7 +95,7 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
   if (rest.length > 0) throw bad('Too many FETCH arguments');
   const items = parseItems(itemsNode);
   if (byUid && !items.some((i) => i.kind === 'UID')) items.unshift({ kind: 'UID' });
-  let seqs = resolveSequence(selected, setNode, byUid);
+  const seqs = resolveSequence(selected, setNode, byUid);
   // (CHANGEDSINCE n) or, for UID FETCH under QRESYNC, (CHANGEDSINCE n VANISHED) (RFC 7162 §3.2.6).
   let vanished = false;
   let modifierList = modifiers;
@@ -115,14 +115,7 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
     );
     if (gone.length > 0) session.write(Buffer.from(`* VANISHED (EARLIER) ${uidSet(gone)}\r\n`, 'latin1'));
   }
-  if (changedSince !== undefined) {
-    // RFC 7162 §3.1.4: only what changed after the given modseq, and MODSEQ with it.
-    seqs = seqs.filter((seq) => {
-      const entry = selected.entryAt(seq);
-      return entry !== undefined && modseqOf(entry) > changedSince;
-    });
-    if (!items.some((i) => i.kind === 'MODSEQ')) items.push({ kind: 'MODSEQ' });
-  }
+  if (changedSince !== undefined && !items.some((i) => i.kind === 'MODSEQ')) items.push({ kind: 'MODSEQ' });
   if (items.some((i) => i.kind === 'MODSEQ')) session.condstore = true;
 
   const marksSeen =
@@ -134,21 +127,6 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
         (i.kind === 'SECTION' && !i.peek) ||
         (i.kind === 'BINARY' && !i.peek && !i.size),
     );
-  if (marksSeen) {
-    const unseen = seqs.map((s) => selected.entryAt(s)).filter((e) => e && !e.message.seen) as MailboxEntry[];
-    if (unseen.length > 0) {
-      await changeFlags(
-        session.ctx,
-        selected.accountId,
-        selected.id,
-        unseen.map((e) => e.uid),
-        { mode: 'add', keywords: ['$seen'], deleted: false },
-      );
-      await selected.refresh(false);
-      if (!items.some((i) => i.kind === 'FLAGS')) items.push({ kind: 'FLAGS' });
-    }
-  }
-
   const needsMetadata = items.some(
     (i) =>
       i.kind === 'ENVELOPE' ||
@@ -163,9 +141,30 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
       i.kind === 'BINARY' ||
       (i.kind.startsWith('RFC822') && i.kind !== 'RFC822.SIZE'),
   );
+  const showsFlags = items.some((i) => i.kind === 'FLAGS');
+  const withFlags: Item[] = showsFlags ? items : [...items, { kind: 'FLAGS' }];
+  // One batch at a time: rows, metadata and bytes of at most METADATA_BATCH messages in memory.
   for (let start = 0; start < seqs.length; start += METADATA_BATCH) {
     const batch = seqs.slice(start, start + METADATA_BATCH);
-    const entries = batch.map((seq) => [seq, selected.entryAt(seq)] as const);
+    let rows = await selected.entries(batch);
+    // Reading a body marks it \Seen before the answer, which then carries the new FLAGS.
+    const newlySeen = new Set<number>();
+    if (marksSeen) {
+      const unseen = [...rows.values()].filter((e) => !e.message.seen).map((e) => e.uid);
+      if (unseen.length > 0) {
+        await changeFlags(session.ctx, selected.accountId, selected.id, unseen, {
+          mode: 'add',
+          keywords: ['$seen'],
+          deleted: false,
+        });
+        for (const uid of unseen) newlySeen.add(uid);
+        rows = await selected.entries(batch);
+      }
+    }
+    const entries = batch
+      .map((seq) => [seq, rows.get(seq)] as const)
+      // RFC 7162 §3.1.4: with CHANGEDSINCE, only what changed after the given modseq.
+      .filter(([, e]) => e !== undefined && (changedSince === undefined || modseqOf(e) > changedSince));
     const metadata = needsMetadata
       ? await bodyMetadata(
           session.ctx,
@@ -175,7 +174,9 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
     for (const [seq, entry] of entries) {
       if (!entry) continue;
       const raw = needsBytes ? await readMessageBytes(session.ctx, entry.message.blob_id) : null;
-      session.write(renderFetch(session, seq, entry, items, metadata.get(entry.message.blob_id), raw));
+      const shown = newlySeen.has(entry.uid) ? withFlags : items;
+      session.write(renderFetch(session, seq, entry, shown, metadata.get(entry.message.blob_id), raw));
+      if (shown === withFlags) selected.noteShown(entry.uid, modseqOf(entry));
     }
   }
   return { text: `${byUid ? 'UID FETCH' : 'FETCH'} completed` };

@@ -42,6 +42,7 @@ import {
   findMailboxByPath,
   listMailboxes,
   listMailboxMessages,
+  listMailboxMessagesChangedSince,
   type Mailbox,
 } from '../../store/sql/index.js';
 import { flagsOf, SYSTEM_FLAGS } from './flags.js';
@@ -207,7 +208,7 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
     session.write(encoder.untagged(atom('LIST'), attributes, DELIMITER, mailbox(box.path)));
   } else {
     session.write(encoder.untagged(0, atom('RECENT')));
-    const firstUnseen = selected.firstUnseenSeq();
+    const firstUnseen = await selected.firstUnseenSeq();
     if (firstUnseen !== null)
       session.write(encoder.status('OK', 'First unseen', code('UNSEEN', firstUnseen)));
   }
@@ -226,9 +227,14 @@ export async function select(session: Session, command: ImapCommand, readOnly: b
     if (vanished.length > 0)
       session.write(Buffer.from(`* VANISHED (EARLIER) ${uidSet(vanished)}\r\n`, 'latin1'));
     const changed: string[] = [];
-    for (let seq = 1; seq <= selected.exists; seq++) {
-      const entry = selected.entryAt(seq);
-      if (!entry || modseqOf(entry) <= resync.modseq) continue;
+    for (const entry of await listMailboxMessagesChangedSince(
+      session.ctx.db,
+      account.id,
+      box.id,
+      resync.modseq,
+    )) {
+      const seq = selected.seqOfUid(entry.uid);
+      if (seq === 0) continue;
       const flags = flagsOf(entry.message, entry.deleted === 1).join(' ');
       changed.push(`* ${seq} FETCH (UID ${entry.uid} FLAGS (${flags}) MODSEQ (${modseqOf(entry)}))\r\n`);
     }

@@ -104,7 +104,7 @@ export async function copy(
   if (command.args.length !== 2) throw bad('Expected a sequence set and a mailbox');
   const target = await findMailboxByPath(session.ctx.db, account.id, name);
   if (!target) throw no('No such mailbox', code('TRYCREATE'));
-  const uids = seqs.map((s) => selected.entryAt(s)?.uid).filter((u): u is number => u !== undefined);
+  const uids = seqs.map((s) => selected.uidAt(s)).filter((u): u is number => u !== undefined);
   const verb = `${byUid ? 'UID ' : ''}${move ? 'MOVE' : 'COPY'}`;
   const result = await copyMessages(session.ctx, account.id, selected.id, uids, target.id, move);
   if (result.pairs.length === 0) return { text: `${verb} completed` };

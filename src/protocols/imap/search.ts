@@ -110,13 +110,13 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
   }
   // IMAP4rev2 clients get ESEARCH for a plain SEARCH (RFC 9051 §6.4.4).
   if (returns === null && session.rev2) returns = new Set(['ALL']);
-  const { seqs, usesModseq } = await matchingSeqs(session, selected, args, true);
+  const { seqs, view, usesModseq } = await matchingSeqs(session, selected, args, true);
   const matches: number[] = [];
   let highest = 0;
   for (const seq of seqs) {
-    const entry = selected.entryAt(seq) as MailboxEntry;
-    matches.push(byUid ? entry.uid : seq);
-    highest = Math.max(highest, modseqOf(entry));
+    matches.push(byUid ? (selected.uidAt(seq) as number) : seq);
+    const entry = view?.[seq - 1];
+    if (entry) highest = Math.max(highest, modseqOf(entry));
   }
   const parser = { usesModseq };
   if (parser.usesModseq) session.condstore = true;
@@ -126,7 +126,7 @@ export async function search(session: Session, command: ImapCommand, byUid: bool
     session.write(Buffer.from(`* SEARCH${matches.map((n) => ` ${n}`).join('')}${suffix}\r\n`, 'latin1'));
   } else {
     if (returns.has('SAVE')) {
-      selected.savedUids = byUid ? matches : matches.map((seq) => selected.entryAt(seq)?.uid ?? 0);
+      selected.savedUids = byUid ? matches : matches.map((seq) => selected.uidAt(seq) ?? 0);
     }
     const asked = [...returns].filter((r) => r !== 'SAVE');
     // SAVE alone asks for no answer (RFC 5182 §2.4).
@@ -145,7 +145,7 @@ export async function matchingSeqs(
   selected: SelectedMailbox,
   input: readonly ImapNode[],
   charsetOptional: boolean,
-): Promise<{ seqs: number[]; usesModseq: boolean }> {
+): Promise<{ seqs: number[]; view: View | null; usesModseq: boolean }> {
   const args = [...input];
   const hasCharset = isPlainAtom(args[0]) && args[0].value.toUpperCase() === 'CHARSET';
   if (hasCharset || !charsetOptional) {
@@ -160,12 +160,50 @@ export async function matchingSeqs(
   const keys: Key[] = [];
   while (!parser.done) keys.push(parser.key());
   const program: Key = { kind: 'and', keys };
-  await prefetch(session, selected, program);
+  // Sequence and UID sets alone (`UID SEARCH UID 100:*`, a common resync step) need no message rows.
+  const view = needsRows(program) ? await selected.allEntries() : null;
+  if (view) await prefetch(session, view, program);
   const seqs: number[] = [];
   for (let seq = 1; seq <= selected.exists; seq++) {
-    if (evaluate(program, seq, selected.entryAt(seq) as MailboxEntry)) seqs.push(seq);
+    const entry = view?.[seq - 1];
+    // A message expunged elsewhere but still shown (expunge held back) matches nothing.
+    if (view && !entry) continue;
+    if (evaluate(program, seq, entry)) seqs.push(seq);
   }
-  return { seqs, usesModseq: parser.usesModseq };
+  return { seqs, view, usesModseq: parser.usesModseq };
+}
+
+/** The matching messages with their rows, in sequence order (SORT, THREAD). */
+export async function matchingEntries(
+  session: Session,
+  selected: SelectedMailbox,
+  input: readonly ImapNode[],
+): Promise<{ seq: number; entry: MailboxEntry }[]> {
+  const { seqs, view } = await matchingSeqs(session, selected, input, false);
+  const rows = view ? null : await selected.entries(seqs);
+  return seqs.flatMap((seq) => {
+    const entry = view ? view[seq - 1] : rows?.get(seq);
+    return entry ? [{ seq, entry }] : [];
+  });
+}
+
+/** The selected mailbox's rows by sequence number - 1, undefined where an expunge is held back. */
+type View = (MailboxEntry | undefined)[];
+
+function needsRows(key: Key): boolean {
+  switch (key.kind) {
+    case 'all':
+    case 'seqs':
+      return false;
+    case 'not':
+      return needsRows(key.key);
+    case 'or':
+      return needsRows(key.left) || needsRows(key.right);
+    case 'and':
+      return key.keys.some(needsRows);
+    default:
+      return true;
+  }
 }
 
 class KeyParser {
@@ -258,39 +296,36 @@ class KeyParser {
 }
 
 /** Answers the keys that need the index, the metadata or the headers, once for the whole view. */
-async function prefetch(session: Session, selected: SelectedMailbox, key: Key): Promise<void> {
+async function prefetch(session: Session, view: View, key: Key): Promise<void> {
   if (key.kind === 'date' && key.sent) {
-    key.days = await sentDays(session, selected);
+    key.days = await sentDays(session, present(view));
   } else if (key.kind === 'header') {
-    key.ids = await headerMatches(session, selected, key.field, key.value.toLowerCase());
+    key.ids = await headerMatches(session, present(view), key.field, key.value.toLowerCase());
   } else if (key.kind === 'text') {
     // The whole account, intersected with the view during evaluation: cheaper than sending the
     // view's ids (up to the mailbox size) as a parameter.
     const found = await session.ctx.search.search({
-      accountId: selected.accountId,
+      accountId: requireSelected(session).accountId,
       [key.field]: key.value,
       limit: ALL_RESULTS,
     });
     key.ids = new Set(found);
   } else if (key.kind === 'not') {
-    await prefetch(session, selected, key.key);
+    await prefetch(session, view, key.key);
   } else if (key.kind === 'or') {
-    await prefetch(session, selected, key.left);
-    await prefetch(session, selected, key.right);
+    await prefetch(session, view, key.left);
+    await prefetch(session, view, key.right);
   } else if (key.kind === 'and') {
-    for (const inner of key.keys) await prefetch(session, selected, inner);
+    for (const inner of key.keys) await prefetch(session, view, inner);
   }
 }
 
-function viewEntries(selected: SelectedMailbox): MailboxEntry[] {
-  const entries: MailboxEntry[] = [];
-  for (let seq = 1; seq <= selected.exists; seq++) entries.push(selected.entryAt(seq) as MailboxEntry);
-  return entries;
+function present(view: View): MailboxEntry[] {
+  return view.filter((entry): entry is MailboxEntry => entry !== undefined);
 }
 
 /** The Date header's own calendar day of each message in the view, by message id. */
-async function sentDays(session: Session, selected: SelectedMailbox): Promise<Map<string, number>> {
-  const entries = viewEntries(selected);
+async function sentDays(session: Session, entries: MailboxEntry[]): Promise<Map<string, number>> {
   const metadata = await metadataOfEntries(session, entries);
   const days = new Map<string, number>();
   for (const entry of entries) {
@@ -305,11 +340,10 @@ const ID_FIELDS = new Set(['message-id', 'in-reply-to', 'references']);
 
 async function headerMatches(
   session: Session,
-  selected: SelectedMailbox,
+  entries: MailboxEntry[],
   field: string,
   needle: string,
 ): Promise<Set<string>> {
-  const entries = viewEntries(selected);
   const ids = new Set<string>();
   if (ID_FIELDS.has(field)) {
     const metadata = await metadataOfEntries(session, entries);
@@ -342,16 +376,29 @@ async function headerMatches(
   return ids;
 }
 
-function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
+/** Whether the message matches; `entry` is absent only for programs of sequence sets (needsRows). */
+function evaluate(key: Key, seq: number, entry: MailboxEntry | undefined): boolean {
   switch (key.kind) {
     case 'all':
       return true;
+    case 'seqs':
+      return key.seqs.has(seq);
+    case 'not':
+      return !evaluate(key.key, seq, entry);
+    case 'or':
+      return evaluate(key.left, seq, entry) || evaluate(key.right, seq, entry);
+    case 'and':
+      return key.keys.every((inner) => evaluate(inner, seq, entry));
+  }
+  return entry !== undefined && matchesRow(key, entry);
+}
+
+function matchesRow(key: Key, entry: MailboxEntry): boolean {
+  switch (key.kind) {
     case 'flag': {
       const flags = flagsOf(entry.message, entry.deleted === 1).map((f) => f.toLowerCase());
       return flags.includes(key.flag.toLowerCase()) === key.set;
     }
-    case 'seqs':
-      return key.seqs.has(seq);
     case 'size':
       return key.larger ? entry.message.size > key.bytes : entry.message.size < key.bytes;
     case 'modseq':
@@ -366,11 +413,7 @@ function evaluate(key: Key, seq: number, entry: MailboxEntry): boolean {
     }
     case 'text':
       return key.ids?.has(entry.message.id) ?? false;
-    case 'not':
-      return !evaluate(key.key, seq, entry);
-    case 'or':
-      return evaluate(key.left, seq, entry) || evaluate(key.right, seq, entry);
-    case 'and':
-      return key.keys.every((inner) => evaluate(inner, seq, entry));
+    default:
+      return false;
   }
 }

@@ -4,21 +4,28 @@
  * client as EXISTS, EXPUNGE and FETCH FLAGS updates with correct sequence numbers.
  *
  * Implementation notes
+ * - A session keeps only the UIDs of its view (a few bytes per message) and the mod-sequence it has
+ *   reported up to: thousands of clients sit in IDLE on large mailboxes, and holding every message
+ *   row per session would cost megabytes each. Commands read the rows they need, in batches, when
+ *   they run (`entries`, `allEntries`), so flags are always current.
  * - Sequence numbers are positions in `uids` (ascending). They change only when this session reports
  *   it (RFC 9051 §7.5.1): an expunge done elsewhere stays invisible until `refresh` is called at a
  *   point where untagged EXPUNGE is allowed (not during FETCH, STORE or SEARCH: RFC 9051 §7.5.1).
- * - `refresh` compares the stored mailbox with what the session last reported, cheaply first: the
- *   mailbox's highest modseq, one row. Only when it moved is the membership list read again and
- *   diffed. EXPUNGEs are emitted from the highest sequence number down, so each number is valid at
- *   the moment the client reads it.
- * - Messages are held as the store's rows (flags, size, dates); FETCH reads bodies on demand.
+ * - `refresh` reads the mailbox's highest modseq (one row); only when it moved does it read the
+ *   change log since the last report (arrivals, flag changes, expunges of this mailbox), never the
+ *   whole mailbox. EXPUNGEs are emitted from the highest sequence number down, so each number is
+ *   valid at the moment the client reads it.
+ * - Flags a command already showed the client (FETCH FLAGS, STORE answers) are noted with their
+ *   modseq, so the next refresh does not repeat them as unsolicited FETCH responses.
  */
 
 import type { CoreContext } from '../../core/context.js';
 import {
+  findFirstUnseenUid,
   findMailboxById,
   listMailboxChangesSince,
   listMailboxMessages,
+  listMailboxUids,
   type Mailbox,
   type MailboxEntry,
 } from '../../store/sql/index.js';
@@ -35,10 +42,12 @@ export interface MailboxUpdate {
 }
 
 export class SelectedMailbox {
-  private entries: MailboxEntry[] = [];
+  private uids: number[] = [];
   /** SEARCHRES `$`: the UIDs of the last SEARCH … RETURN (SAVE), empty until then. */
   savedUids: number[] = [];
   private knownModseq = 0;
+  /** UID → modseq of flags this session already showed since `knownModseq`. */
+  private shown = new Map<number, number>();
 
   private constructor(
     private readonly ctx: CoreContext,
@@ -49,8 +58,9 @@ export class SelectedMailbox {
 
   static async open(ctx: CoreContext, accountId: string, mailbox: Mailbox, readOnly: boolean) {
     const selected = new SelectedMailbox(ctx, accountId, mailbox, readOnly);
-    selected.entries = await listMailboxMessages(ctx.db, accountId, mailbox.id);
+    // The modseq first: a change landing between the two reads is then seen again, never missed.
     selected.knownModseq = mailbox.highest_modseq;
+    selected.uids = await listMailboxUids(ctx.db, accountId, mailbox.id);
     return selected;
   }
 
@@ -59,40 +69,73 @@ export class SelectedMailbox {
   }
 
   get exists(): number {
-    return this.entries.length;
+    return this.uids.length;
   }
 
   get highestUid(): number {
-    return this.entries.at(-1)?.uid ?? 0;
+    return this.uids.at(-1) ?? 0;
   }
 
-  entryAt(seq: number): MailboxEntry | undefined {
-    return this.entries[seq - 1];
+  uidAt(seq: number): number | undefined {
+    return this.uids[seq - 1];
   }
 
   /** Sequence number of a UID, or 0 when it is not in the view. Binary search: UIDs ascend. */
   seqOfUid(uid: number): number {
-    let low = 0;
-    let high = this.entries.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const value = (this.entries[mid] as MailboxEntry).uid;
-      if (value === uid) return mid + 1;
-      if (value < uid) low = mid + 1;
-      else high = mid - 1;
-    }
-    return 0;
+    const index = this.lowerBound(uid);
+    return this.uids[index] === uid ? index + 1 : 0;
   }
 
   /** Sequence numbers, ascending, of the UIDs in [start, end] present in the view. */
   seqsInUidRange(start: number, end: number): number[] {
     const seqs: number[] = [];
-    for (let i = 0; i < this.entries.length; i++) {
-      const uid = (this.entries[i] as MailboxEntry).uid;
-      if (uid > end) break;
-      if (uid >= start) seqs.push(i + 1);
+    for (let i = this.lowerBound(start); i < this.uids.length && (this.uids[i] as number) <= end; i++) {
+      seqs.push(i + 1);
     }
     return seqs;
+  }
+
+  /** Index of the first UID ≥ `uid`. */
+  private lowerBound(uid: number): number {
+    let low = 0;
+    let high = this.uids.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((this.uids[mid] as number) < uid) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /**
+   * The current rows of these sequence numbers, by sequence number. Messages expunged elsewhere but
+   * still in the view (expunge held back) have no row and are absent.
+   */
+  async entries(seqs: readonly number[]): Promise<Map<number, MailboxEntry>> {
+    const wanted = seqs.map((seq) => this.uids[seq - 1]).filter((uid): uid is number => uid !== undefined);
+    const rows = await listMailboxMessages(this.ctx.db, this.accountId, this.mailbox.id, wanted);
+    const result = new Map<number, MailboxEntry>();
+    for (const row of rows) {
+      const seq = this.seqOfUid(row.uid);
+      if (seq > 0) result.set(seq, row);
+    }
+    return result;
+  }
+
+  /** The rows of the whole view, indexed by sequence number - 1 (undefined where held back). */
+  async allEntries(): Promise<(MailboxEntry | undefined)[]> {
+    const rows = await listMailboxMessages(this.ctx.db, this.accountId, this.mailbox.id);
+    const result: (MailboxEntry | undefined)[] = new Array(this.uids.length);
+    for (const row of rows) {
+      const seq = this.seqOfUid(row.uid);
+      if (seq > 0) result[seq - 1] = row;
+    }
+    return result;
+  }
+
+  /** Records that the client was shown this message's flags as of `modseq`. */
+  noteShown(uid: number, modseq: number): void {
+    if (modseq > this.knownModseq) this.shown.set(uid, Math.max(modseq, this.shown.get(uid) ?? 0));
   }
 
   /** UIDs expunged from this mailbox after `modseq` (QRESYNC VANISHED (EARLIER)), ascending. */
@@ -103,63 +146,85 @@ export class SelectedMailbox {
     return [...new Set(uids)].filter((uid) => this.seqOfUid(uid) === 0).sort((a, b) => a - b);
   }
 
-  firstUnseenSeq(): number | null {
-    const index = this.entries.findIndex((e) => !e.message.seen);
-    return index < 0 ? null : index + 1;
-  }
-
-  unseenCount(): number {
-    return this.entries.reduce((n, e) => n + (e.message.seen ? 0 : 1), 0);
+  async firstUnseenSeq(): Promise<number | null> {
+    const uid = await findFirstUnseenUid(this.ctx.db, this.accountId, this.mailbox.id);
+    const seq = uid === null ? 0 : this.seqOfUid(uid);
+    return seq === 0 ? null : seq;
   }
 
   /**
    * Brings the view up to date with the store.
    * @param allowExpunge false where untagged EXPUNGE is forbidden: removed messages stay in the view
-   *   (their flags frozen) until a later refresh that allows it.
+   *   until a later refresh that allows it.
    */
   async refresh(allowExpunge: boolean): Promise<MailboxUpdate> {
     const update: MailboxUpdate = { expunged: [], expungedUids: [], exists: null, flags: [] };
     const mailbox = await findMailboxById(this.ctx.db, this.accountId, this.mailbox.id);
     if (!mailbox || mailbox.highest_modseq === this.knownModseq) return update;
-    const current = await listMailboxMessages(this.ctx.db, this.accountId, this.mailbox.id);
-    const byUid = new Map(current.map((e) => [e.uid, e]));
-    const next: MailboxEntry[] = [];
-    const removed: number[] = [];
+    const changes = await listMailboxChangesSince(
+      this.ctx.db,
+      this.accountId,
+      this.mailbox.id,
+      this.knownModseq,
+    );
+    const highestSeen = changes.reduce((max, c) => Math.max(max, c.modseq), this.knownModseq);
+    const gone = new Set<number>();
+    const arrived = new Set<number>();
+    const touched = new Map<number, number>();
+    const highest = this.highestUid;
+    for (const change of changes) {
+      if (change.uid === null) continue;
+      if (change.action === 'expunged') gone.add(change.uid);
+      else if (change.action === 'created' && change.uid > highest) arrived.add(change.uid);
+      else if (change.action === 'updated') touched.set(change.uid, change.modseq);
+    }
+
     let heldBack = false;
-    for (const [index, entry] of this.entries.entries()) {
-      const now = byUid.get(entry.uid);
-      if (!now) {
-        if (allowExpunge) {
-          removed.push(index + 1);
-          update.expungedUids.push(entry.uid);
-        } else {
-          next.push(entry);
-          heldBack = true;
-        }
-        continue;
+    const removedUids = [...gone].filter((uid) => this.seqOfUid(uid) > 0);
+    if (removedUids.length > 0) {
+      if (allowExpunge) {
+        const removedSeqs = removedUids.map((uid) => this.seqOfUid(uid)).sort((a, b) => b - a);
+        update.expunged = removedSeqs;
+        update.expungedUids = removedSeqs.map((seq) => this.uids[seq - 1] as number);
+        const removed = new Set(removedUids);
+        this.uids = this.uids.filter((uid) => !removed.has(uid));
+      } else {
+        heldBack = true;
       }
-      const before = flagsOf(entry.message, entry.deleted === 1).join(' ');
-      const after = flagsOf(now.message, now.deleted === 1);
-      next.push(now);
-      if (before !== after.join(' ')) {
+    }
+
+    const added = [...arrived].filter((uid) => !gone.has(uid)).sort((a, b) => a - b);
+    if (added.length > 0) {
+      this.uids.push(...added);
+      update.exists = this.uids.length;
+    }
+
+    // Flag changes of messages the client already knows (not new ones, not gone ones).
+    const changed = [...touched]
+      .filter(([uid, modseq]) => !gone.has(uid) && uid <= highest && (this.shown.get(uid) ?? 0) < modseq)
+      .map(([uid]) => uid)
+      .filter((uid) => this.seqOfUid(uid) > 0)
+      .sort((a, b) => a - b);
+    if (changed.length > 0) {
+      const rows = await listMailboxMessages(this.ctx.db, this.accountId, this.mailbox.id, changed);
+      for (const row of rows) {
         update.flags.push({
-          seq: 0,
-          uid: now.uid,
-          flags: after,
-          modseq: modseqOf(now),
+          seq: this.seqOfUid(row.uid),
+          uid: row.uid,
+          flags: flagsOf(row.message, row.deleted === 1),
+          modseq: modseqOf(row),
         });
       }
     }
-    const highest = this.highestUid;
-    const added = current.filter((e) => e.uid > highest);
-    next.push(...added);
-    update.expunged = removed.reverse();
-    this.entries = next;
-    for (const change of update.flags) change.seq = this.seqOfUid(change.uid);
-    // After EXPUNGEs the client counts down itself; EXISTS is needed only for arrivals.
-    if (added.length > 0) update.exists = this.entries.length;
-    // Held-back expunges keep the view behind the store: stay at the old modseq to look again later.
-    if (!heldBack) this.knownModseq = mailbox.highest_modseq;
+
+    // Held-back expunges keep the view behind the store: stay at the old modseq to look again
+    // later (what was reported meanwhile is remembered in `shown`, so it is not repeated).
+    if (heldBack) {
+      for (const change of update.flags) this.noteShown(change.uid, change.modseq);
+    } else {
+      this.knownModseq = Math.max(highestSeen, this.knownModseq);
+      for (const [uid, modseq] of this.shown) if (modseq <= this.knownModseq) this.shown.delete(uid);
+    }
     this.mailbox = mailbox;
     return update;
   }

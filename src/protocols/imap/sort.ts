@@ -13,7 +13,7 @@ import type { BodyMetadata } from '../../core/mail/index.js';
 import { type ImapCommand, isPlainAtom } from '../../lib/imap/index.js';
 import type { MailboxEntry } from '../../store/sql/index.js';
 import { metadataOfEntries } from './metadata.js';
-import { matchingSeqs } from './search.js';
+import { matchingEntries } from './search.js';
 import { bad, type Completion, requireSelected, type Session } from './session.js';
 
 const KEYS = new Set(['ARRIVAL', 'CC', 'DATE', 'FROM', 'SIZE', 'SUBJECT', 'TO']);
@@ -40,9 +40,7 @@ export async function sort(session: Session, command: ImapCommand, byUid: boolea
     reverse = false;
   }
   if (reverse || criteria.length === 0) throw bad('REVERSE must precede a sort criterion');
-  const { seqs } = await matchingSeqs(session, selected, rest, false);
-
-  const entries = seqs.map((seq) => ({ seq, entry: selected.entryAt(seq) as MailboxEntry }));
+  const entries = await matchingEntries(session, selected, rest);
   const metadata = criteria.some((c) => !['ARRIVAL', 'SIZE'].includes(c.key))
     ? await metadataOfEntries(
         session,

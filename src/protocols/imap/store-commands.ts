@@ -12,7 +12,7 @@
 import { changeFlags, expungeDeleted, type FlagChange } from '../../core/mail/index.js';
 import { code, type ImapCommand, isPlainAtom, raw } from '../../lib/imap/index.js';
 import { flagsOf } from './flags.js';
-import { writeMailboxUpdate } from './selected-mailbox.js';
+import { modseqOf, writeMailboxUpdate } from './selected-mailbox.js';
 import { modseqModifier, resolveSequence } from './sequence.js';
 import { bad, type Completion, no, requireSelected, type Session } from './session.js';
 
@@ -52,9 +52,7 @@ export async function store(session: Session, command: ImapCommand, byUid: boole
     else change.keywords.push(node.value.toLowerCase());
   }
   const seqs = resolveSequence(selected, setNode, byUid);
-  const uids = seqs
-    .map((seq) => selected.entryAt(seq)?.uid)
-    .filter((uid): uid is number => uid !== undefined);
+  const uids = seqs.map((seq) => selected.uidAt(seq)).filter((uid): uid is number => uid !== undefined);
   const results = await changeFlags(session.ctx, selected.accountId, selected.id, uids, change);
   const update = await selected.refresh(false);
   if (action[2]) {
@@ -64,19 +62,20 @@ export async function store(session: Session, command: ImapCommand, byUid: boole
     const refused = new Set(results.filter((r) => r.modified).map((r) => r.uid));
     // Messages whose flags did not change are reported too: the client asked for their FLAGS.
     const reported = new Set(update.flags.map((f) => f.uid));
-    for (const result of results) {
-      if (reported.has(result.uid) || refused.has(result.uid)) continue;
-      const seq = selected.seqOfUid(result.uid);
-      const entry = selected.entryAt(seq);
-      if (!entry) continue;
+    const missing = results
+      .filter((r) => !reported.has(r.uid) && !refused.has(r.uid))
+      .map((r) => selected.seqOfUid(r.uid))
+      .filter((seq) => seq > 0);
+    for (const [seq, entry] of await selected.entries(missing)) {
       update.flags.push({
         seq,
-        uid: result.uid,
+        uid: entry.uid,
         flags: flagsOf(entry.message, entry.deleted === 1),
-        modseq: result.modseq,
+        modseq: modseqOf(entry),
       });
     }
     update.flags.sort((a, b) => a.seq - b.seq);
+    for (const change of update.flags) selected.noteShown(change.uid, change.modseq);
   }
   writeMailboxUpdate(session, update);
   const modified = results.filter((r) => r.modified).map((r) => (byUid ? r.uid : selected.seqOfUid(r.uid)));
@@ -92,7 +91,7 @@ export async function expunge(session: Session, command: ImapCommand, byUid: boo
   let only: number[] | undefined;
   if (byUid) {
     only = resolveSequence(selected, command.args[0], true)
-      .map((seq) => selected.entryAt(seq)?.uid)
+      .map((seq) => selected.uidAt(seq))
       .filter((uid): uid is number => uid !== undefined);
   } else if (command.args.length > 0) {
     throw bad('EXPUNGE takes no arguments');

@@ -16,9 +16,8 @@ import {
   threadByOrderedSubject,
   threadByReferences,
 } from '../../lib/thread-tree/index.js';
-import type { MailboxEntry } from '../../store/sql/index.js';
 import { metadataOfEntries } from './metadata.js';
-import { matchingSeqs } from './search.js';
+import { matchingEntries } from './search.js';
 import { bad, type Completion, requireSelected, type Session } from './session.js';
 
 export const THREAD_ALGORITHMS = ['ORDEREDSUBJECT', 'REFERENCES'] as const;
@@ -30,11 +29,12 @@ export async function thread(session: Session, command: ImapCommand, byUid: bool
   if (!(THREAD_ALGORITHMS as readonly string[]).includes(algorithm)) {
     throw bad(`Unknown threading algorithm, use ${THREAD_ALGORITHMS.join(' or ')}`);
   }
-  const { seqs } = await matchingSeqs(session, selected, rest, false);
-  const entries = seqs.map((seq) => selected.entryAt(seq) as MailboxEntry);
-  const metadata = await metadataOfEntries(session, entries);
-  const inputs: ThreadInput[] = seqs.map((seq, index) => {
-    const entry = entries[index] as MailboxEntry;
+  const matches = await matchingEntries(session, selected, rest);
+  const metadata = await metadataOfEntries(
+    session,
+    matches.map((m) => m.entry),
+  );
+  const inputs: ThreadInput[] = matches.map(({ seq, entry }) => {
     const meta = metadata.get(entry.message.blob_id);
     return {
       key: byUid ? entry.uid : seq,

@@ -54,6 +54,7 @@ export {
 } from './mailboxes.js';
 export {
   countMailboxMessages,
+  findFirstUnseenUid,
   findMessageBodies,
   findMessageBody,
   findMessageById,
@@ -65,6 +66,8 @@ export {
   insertMessageBody,
   listMailboxChangesSince,
   listMailboxMessages,
+  listMailboxMessagesChangedSince,
+  listMailboxUids,
   listMessagesAfter,
   type MailboxEntry,
 } from './messages.js';

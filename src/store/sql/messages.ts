@@ -141,12 +141,71 @@ export async function listMailboxMessages(
   else
     for (let start = 0; start < uids.length; start += 500)
       rows.push(...(await query(uids.slice(start, start + 500))));
-  return rows.map(({ mm_uid, mm_modseq, mm_deleted, ...message }) => ({
-    uid: mm_uid,
-    modseq: mm_modseq,
-    deleted: mm_deleted,
-    message,
-  }));
+  return rows.map(toEntry);
+}
+
+/** The UIDs of a mailbox, ascending: what an IMAP session keeps of its selected mailbox. */
+export async function listMailboxUids(db: Db, accountId: string, mailboxId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('mailbox_messages')
+    .select('uid')
+    .where('account_id', '=', accountId)
+    .where('mailbox_id', '=', mailboxId)
+    .orderBy('uid')
+    .execute();
+  return rows.map((row) => row.uid);
+}
+
+/** The lowest UID of a message not yet read, or null when everything is read. */
+export async function findFirstUnseenUid(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('mailbox_messages')
+    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+    .select('mailbox_messages.uid')
+    .where('mailbox_messages.account_id', '=', accountId)
+    .where('mailbox_messages.mailbox_id', '=', mailboxId)
+    .where('messages.seen', '=', 0)
+    .orderBy('mailbox_messages.uid')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.uid ?? null;
+}
+
+/** Messages of a mailbox whose membership or flags changed after `modseq` (QRESYNC), in UID order. */
+export async function listMailboxMessagesChangedSince(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+  modseq: number,
+): Promise<MailboxEntry[]> {
+  const rows = await db
+    .selectFrom('mailbox_messages')
+    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+    .selectAll('messages')
+    .select([
+      'mailbox_messages.uid as mm_uid',
+      'mailbox_messages.modseq as mm_modseq',
+      'mailbox_messages.deleted as mm_deleted',
+    ])
+    .where('mailbox_messages.account_id', '=', accountId)
+    .where('mailbox_messages.mailbox_id', '=', mailboxId)
+    .where((eb) => eb.or([eb('mailbox_messages.modseq', '>', modseq), eb('messages.modseq', '>', modseq)]))
+    .orderBy('mailbox_messages.uid')
+    .execute();
+  return rows.map(toEntry);
+}
+
+function toEntry({
+  mm_uid,
+  mm_modseq,
+  mm_deleted,
+  ...message
+}: Message & { mm_uid: number; mm_modseq: number; mm_deleted: number }): MailboxEntry {
+  return { uid: mm_uid, modseq: mm_modseq, deleted: mm_deleted, message };
 }
 
 export async function countMailboxMessages(
