@@ -15,6 +15,10 @@
  *   IDLE included: clients re-issue IDLE every 29 minutes as RFC 2177 advises.
  * - A session listens to its account's change feed only while IDLE; otherwise changes are picked up
  *   at the next command (NOOP, or any command allowing untagged updates).
+ * - Output: TCP_NODELAY, and every write of one event-loop turn corked into one flush. Without
+ *   NODELAY, a response written in several pieces waits for the client's delayed ACK (Nagle), about
+ *   40 ms per command on Linux; with NODELAY alone, a FETCH of 1 000 messages would be 1 000 tiny
+ *   packets.
  * - COMPRESS=DEFLATE (RFC 4978): after the tagged OK, input goes through raw inflate and output
  *   through raw deflate, flushed once per turn of the event loop (one flush for a whole FETCH, not
  *   one per message). The deflate side uses a 8 KiB window and memLevel 6 (about 40 KiB per
@@ -128,6 +132,7 @@ export class ImapConnection implements Session {
   private idle: { tag: string; stop: () => void } | null = null;
   private saslTag: string | null = null;
   private closed = false;
+  private corked = false;
   private compression: { inflate: InflateRaw; deflate: DeflateRaw; flushQueued: boolean } | null = null;
   readonly remoteAddress: string;
 
@@ -161,7 +166,16 @@ export class ImapConnection implements Session {
     if (this.closed || !this.socket.writable) return;
     const compression = this.compression;
     if (!compression) {
-      this.socket.write(chunk);
+      const socket = this.socket;
+      if (!this.corked) {
+        this.corked = true;
+        socket.cork();
+        setImmediate(() => {
+          this.corked = false;
+          socket.uncork();
+        });
+      }
+      socket.write(chunk);
       return;
     }
     compression.deflate.write(chunk);
@@ -182,6 +196,7 @@ export class ImapConnection implements Session {
   }
 
   private attach(socket: Socket): void {
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (this.compression) this.compression.inflate.write(chunk);
       else this.receive(chunk);
@@ -207,7 +222,11 @@ export class ImapConnection implements Session {
       compression.deflate.once('error', () => this.socket.destroy());
       compression.deflate.end();
     } else {
-      this.socket.destroy();
+      // Corked output (the BYE, the LOGOUT OK) leaves first; a client that never reads is cut off.
+      const socket = this.socket;
+      if (this.corked) socket.uncork();
+      socket.end();
+      setTimeout(() => socket.destroy(), 2_000).unref();
     }
     this.options.onClose(this);
   }
