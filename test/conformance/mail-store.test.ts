@@ -24,6 +24,7 @@ import {
   findFirstUnseenUid,
   findMailboxById,
   findMailboxByRole,
+  listMailboxMessageIds,
   listMailboxMessages,
   listMailboxMessagesChangedSince,
   listMailboxUids,
@@ -104,6 +105,11 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     const c = await deliver(sylvie, message({ Subject: 'trois' }));
     await deliver(jean, message({ Subject: 'ailleurs' }));
     expect(await listMailboxUids(t.ctx.db, sylvie.id, a.mailboxId)).toEqual([a.uid, b.uid, c.uid]);
+    expect(await listMailboxMessageIds(t.ctx.db, sylvie.id, a.mailboxId)).toEqual([
+      { uid: a.uid, messageId: a.messageId },
+      { uid: b.uid, messageId: b.messageId },
+      { uid: c.uid, messageId: c.messageId },
+    ]);
     expect(await findFirstUnseenUid(t.ctx.db, sylvie.id, a.mailboxId)).toBe(a.uid);
     await changeFlags(t.ctx, sylvie.id, a.mailboxId, [a.uid], {
       mode: 'add',

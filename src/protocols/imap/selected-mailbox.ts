@@ -24,6 +24,7 @@ import {
   findFirstUnseenUid,
   findMailboxById,
   listMailboxChangesSince,
+  listMailboxMessageIds,
   listMailboxMessages,
   listMailboxUids,
   type Mailbox,
@@ -129,6 +130,17 @@ export class SelectedMailbox {
     for (const row of rows) {
       const seq = this.seqOfUid(row.uid);
       if (seq > 0) result[seq - 1] = row;
+    }
+    return result;
+  }
+
+  /** The message ids of the whole view by sequence number - 1 (text searches need no more). */
+  async allMessageIds(): Promise<(string | undefined)[]> {
+    const rows = await listMailboxMessageIds(this.ctx.db, this.accountId, this.mailbox.id);
+    const result: (string | undefined)[] = new Array(this.uids.length);
+    for (const row of rows) {
+      const seq = this.seqOfUid(row.uid);
+      if (seq > 0) result[seq - 1] = row.messageId;
     }
     return result;
   }

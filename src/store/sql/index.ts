@@ -65,6 +65,7 @@ export {
   insertMessage,
   insertMessageBody,
   listMailboxChangesSince,
+  listMailboxMessageIds,
   listMailboxMessages,
   listMailboxMessagesChangedSince,
   listMailboxUids,

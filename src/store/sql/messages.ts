@@ -156,6 +156,22 @@ export async function listMailboxUids(db: Db, accountId: string, mailboxId: stri
   return rows.map((row) => row.uid);
 }
 
+/** UID and message id of each message of a mailbox, ascending by UID (IMAP text searches). */
+export async function listMailboxMessageIds(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+): Promise<{ uid: number; messageId: string }[]> {
+  const rows = await db
+    .selectFrom('mailbox_messages')
+    .select(['uid', 'message_id'])
+    .where('account_id', '=', accountId)
+    .where('mailbox_id', '=', mailboxId)
+    .orderBy('uid')
+    .execute();
+  return rows.map((row) => ({ uid: row.uid, messageId: row.message_id }));
+}
+
 /** The lowest UID of a message not yet read, or null when everything is read. */
 export async function findFirstUnseenUid(
   db: Db,
