@@ -281,8 +281,22 @@ describe('SMTP submission', () => {
 
   it('refuses an account that has not yet changed its provisional password', async () => {
     const added = JSON.parse(
-      (await t.cli('user', 'add', '--first', 'Anne', '--last', 'Petit', '--domain', 'ac-test.fr', '--json'))
-        .stdout,
+      // A set provisional password: a generated one may start with `-`, which swaks takes for an option.
+      (
+        await t.cli(
+          'user',
+          'add',
+          '--first',
+          'Anne',
+          '--last',
+          'Petit',
+          '--domain',
+          'ac-test.fr',
+          '--password',
+          'Provisoire-Anne-2026!',
+          '--json',
+        )
+      ).stdout,
     );
     const r = await swaks(t.server.submissionPort, [
       '--tls',
