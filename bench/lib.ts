@@ -2,8 +2,17 @@
  * Helpers for the benchmark scripts: spawn the built server on a fresh data directory, wait for a
  * quiet CPU, take medians. Benchmarks print figures; they are not tests.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -112,6 +121,8 @@ export interface OfflineServer {
   child: ChildProcess;
   httpPort: number;
   smtpPort: number;
+  /** The cleartext/STARTTLS IMAP port. */
+  imapPort: number;
   dataDir: string;
   /** The server's JSON log (its stdout) goes to this file, so the bench process does not read it. */
   logFile: string;
@@ -149,15 +160,17 @@ export async function spawnOfflineServer(
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);
-  const ports = await new Promise<{ httpPort: number; smtpPort: number }>((resolve, reject) => {
-    let buffer = '';
-    child.stderr?.on('data', (chunk) => {
-      buffer += String(chunk);
-      const match = /\{"ready":true.*\}/.exec(buffer);
-      if (match) resolve(JSON.parse(match[0]));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
-  });
+  const ports = await new Promise<{ httpPort: number; smtpPort: number; imapPort: number }>(
+    (resolve, reject) => {
+      let buffer = '';
+      child.stderr?.on('data', (chunk) => {
+        buffer += String(chunk);
+        const match = /\{"ready":true.*\}/.exec(buffer);
+        if (match) resolve(JSON.parse(match[0]));
+      });
+      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
+    },
+  );
   return {
     child,
     ...ports,
@@ -232,3 +245,68 @@ export async function loadCorpusMessages(limit = Number.POSITIVE_INFINITY): Prom
 }
 
 export const MiB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Added for imap-vs-dovecot.ts and imap-idle-memory.ts (additive only).
+
+/** `pid` and all its descendants, from the ppid field of /proc/PID/stat. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The command name may hold spaces and parentheses: the fields after the last ") " are safe.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // exited while listing
+    }
+  }
+  const tree: number[] = [];
+  const walk = (p: number) => {
+    tree.push(p);
+    for (const child of children.get(p) ?? []) walk(child);
+  };
+  walk(pid);
+  return tree;
+}
+
+/**
+ * Proportional set size (KiB) of `pid` and its descendants, from /proc/PID/smaps_rollup: shared pages
+ * (the binary, libraries, a forking server's copy-on-write pages) are split between the processes
+ * mapping them, so the sum over a tree of forked workers does not count them once per process.
+ */
+export function pssTreeKib(pid: number): { kib: number; processes: number } {
+  let kib = 0;
+  let processes = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      kib += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+      processes++;
+    } catch {
+      // exited
+    }
+  }
+  return { kib, processes };
+}
+
+/** The soft and hard RLIMIT_NOFILE of this process, from /proc/self/limits. */
+export function openFilesLimit(): { soft: number; hard: number } {
+  const line = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  const value = (v: string | undefined) => (v === 'unlimited' ? Number.POSITIVE_INFINITY : Number(v));
+  return { soft: value(line?.[1]), hard: value(line?.[2]) };
+}
+
+/**
+ * Which Facteur the bench ran: the servers load dist/, which `npm run build` rewrites while src/
+ * moves on, so a figure is only meaningful with the build it came from.
+ */
+export function facteurBuild(): string {
+  const built = statSync(join(ROOT, 'dist/src/app/serve.js')).mtime.toISOString().slice(0, 19);
+  const head = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return `dist/ built ${built}Z, git HEAD ${head.stdout.trim() || 'unknown'}`;
+}

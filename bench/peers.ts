@@ -312,3 +312,227 @@ async function waitForPort(port: number): Promise<void> {
   }
   throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
+
+// ---------------------------------------------------------------------------------------------
+// IMAP-only Dovecot for imap-vs-dovecot.ts and imap-idle-memory.ts (additive only).
+
+export interface DovecotImapUser {
+  login: string;
+  /** A passwd-file password field: `{ARGON2ID}$argon2id$v=19$m=…` or `{PLAIN}secret`. */
+  password: string;
+}
+
+export interface DovecotImapOptions {
+  /**
+   * PEERS.md's "tuned" Dovecot: login and imap processes are reused instead of forked per
+   * connection (`service_count = 0`), two login processes always ready.
+   */
+  tuned?: boolean;
+  /** e.g. '5s': idle IMAP sessions move to the imap-hibernate process after this long in IDLE. */
+  hibernateTimeout?: string;
+  /** Full-text search with the fts-xapian plugin (package dovecot-fts-xapian), searches index-only. */
+  ftsXapian?: boolean;
+  /** Raise the process, client and per-user limits so this many IMAP connections hold. */
+  maxConnections?: number;
+  /**
+   * Users' homes are DIR/u{i} (Maildir in DIR/u{i}/Maildir); given, the mail survives stop() so
+   * another configuration can serve the same mail. Otherwise a directory removed on stop().
+   */
+  mailRoot?: string;
+  /** Extra dovecot.conf lines, appended last. */
+  extraConfig?: string;
+}
+
+export interface DovecotImap {
+  dir: string;
+  port: number;
+  config: string;
+  /** The Maildir of user i (cur/, new/, tmp/ inside). */
+  maildir(i: number): string;
+  /** PID of the Dovecot master, whose process tree serves every connection. */
+  pid(): number | undefined;
+  /** The end of Dovecot's log (errors, warnings). */
+  logTail(): string;
+  /** `doveadm -c CONFIG args…`, synchronously; throws on failure. */
+  doveadm(args: string[]): string;
+  stop(): Promise<void>;
+}
+
+/** Where startDovecotImap puts user i's Maildir under `mailRoot` (to write mail before it starts). */
+export function dovecotMaildir(mailRoot: string, i: number): string {
+  return join(mailRoot, `u${i}`, 'Maildir');
+}
+
+export function dovecotFtsXapianInstalled(): boolean {
+  return existsSync('/usr/lib/dovecot/modules/lib21_fts_xapian_plugin.so');
+}
+
+/**
+ * Dovecot 2.3 serving IMAP only, cleartext on 127.0.0.1 (ssl = no, plaintext auth allowed),
+ * passwd-file users (uid/gid nobody), Maildir. Mail files may be written directly into maildir(i)
+ * before the first login (owned by nobody: see chownMaildirs).
+ */
+export async function startDovecotImap(
+  users: DovecotImapUser[],
+  options: DovecotImapOptions = {},
+): Promise<DovecotImap> {
+  const dir = mkdtempSync(join(tmpdir(), 'facteur-dovecot-imap-'));
+  chmodSync(dir, 0o755);
+  const mailRoot = options.mailRoot ?? join(dir, 'mail');
+  const port = await freePort();
+  const dv = join(dir, 'dovecot');
+  for (const d of [dv, join(dv, 'run'), join(dv, 'state'), mailRoot])
+    mkdirSync(d, { recursive: true, mode: 0o755 });
+  chownSync(mailRoot, NOBODY, NOBODY);
+  for (const u of users) {
+    if (/[:\n]/.test(u.login) || /[:\n]/.test(u.password))
+      throw new Error(`bad passwd-file field: ${u.login}`);
+  }
+  writeFileSync(
+    join(dv, 'users'),
+    users
+      .map((u, i) => `${u.login}:${u.password}:${NOBODY}:${NOBODY}::${join(mailRoot, `u${i}`)}::\n`)
+      .join(''),
+  );
+  const max = options.maxConnections ?? 0;
+  const config = join(dv, 'dovecot.conf');
+  writeFileSync(
+    config,
+    `# bench-only Dovecot: IMAP only, loopback, cleartext, own directories
+base_dir = ${join(dv, 'run')}
+state_dir = ${join(dv, 'state')}
+log_path = ${join(dv, 'dovecot.log')}
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+first_valid_uid = 100
+passdb {
+  driver = passwd-file
+  args = ${join(dv, 'users')}
+}
+userdb {
+  driver = passwd-file
+  args = ${join(dv, 'users')}
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+${options.tuned ? '  service_count = 0\n  process_min_avail = 2\n' : ''}}
+service imap {
+${options.tuned ? '  service_count = 0\n' : ''}${
+  // Dovecot's built-in default for imap is 1024 processes, whatever default_process_limit says.
+  max > 0 ? `  process_limit = ${max + 100}\n` : ''
+}  # imap-hibernate (uid root) hands sessions back through this socket.
+  unix_listener imap-master {
+    mode = 0666
+  }
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+${
+  options.hibernateTimeout
+    ? `imap_hibernate_timeout = ${options.hibernateTimeout}
+service imap-hibernate {
+  # The imap processes run as nobody and hand their idle sessions over through this socket.
+  unix_listener imap-hibernate {
+    mode = 0666
+  }
+}
+`
+    : ''
+}${
+  max > 0
+    ? `# ${max} connections: every service may have that many processes and clients.
+default_process_limit = ${max + 100}
+default_client_limit = ${3 * max + 100}
+default_vsz_limit = 0
+protocol imap {
+  mail_max_userip_connections = ${max}
+}
+`
+    : ''
+}${
+  options.ftsXapian
+    ? `mail_plugins = $mail_plugins fts fts_xapian
+plugin {
+  fts = xapian
+  fts_xapian = partial=3 full=20 verbose=0
+  fts_autoindex = no
+  # Answer from the index only, never fall back to reading every message.
+  fts_enforced = yes
+}
+service indexer-worker {
+  vsz_limit = 0
+}
+`
+    : ''
+}${options.extraConfig ?? ''}`,
+  );
+  const pidFile = join(dv, 'run', 'master.pid');
+  let started = false;
+  const stop = async () => {
+    if (started) spawnSync('dovecot', ['-c', config, 'stop'], { stdio: 'ignore' });
+    for (let i = 0; i < 300; i++) {
+      if (!alive(readPid(pidFile))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    started = true;
+    run('dovecot', ['-c', config], join(dir, 'start.log'), join(dv, 'dovecot.log'));
+    await waitForPort(port);
+    // The listener may answer before the master has written its pid file, which pid() reads.
+    for (let i = 0; i < 100 && !alive(readPid(pidFile)); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!alive(readPid(pidFile)))
+      throw new Error(`Dovecot master not running${tail(join(dv, 'dovecot.log'))}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    dir,
+    port,
+    config,
+    maildir: (i) => dovecotMaildir(mailRoot, i),
+    pid: () => readPid(pidFile),
+    logTail: () => tail(join(dv, 'dovecot.log')),
+    doveadm(args) {
+      const r = spawnSync('doveadm', ['-c', config, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (r.status !== 0) {
+        throw new Error(
+          `doveadm ${args.join(' ')} failed (${r.status ?? r.error}): ${r.stderr}${tail(join(dv, 'dovecot.log'))}`,
+        );
+      }
+      return r.stdout;
+    },
+    stop,
+  };
+}
+
+/** Gives a mail tree written by root to nobody, the uid the bench Dovecot's users run as. */
+export function chownMaildirs(root: string): void {
+  const walk = (p: string) => {
+    chownSync(p, NOBODY, NOBODY);
+    for (const entry of readdirSync(p, { withFileTypes: true })) {
+      const child = join(p, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else chownSync(child, NOBODY, NOBODY);
+    }
+  };
+  walk(root);
+}
