@@ -157,7 +157,12 @@ try {
     dataDir,
     env,
     corpus,
-    fills: fills.map((f) => ({ address: users[f.user] as string, first: 0, count: f.count })),
+    fills: fills.map((f) => ({
+      address: users[f.user] as string,
+      first: 0,
+      count: f.count,
+      ordered: f.user === BIG_USER,
+    })),
     analyzeAt: 5000,
     onProgress: (n) => process.stdout.write(`\r  Facteur fill: ${n} messages`),
   });
