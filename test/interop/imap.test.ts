@@ -272,6 +272,53 @@ describe('IMAP sessions', () => {
     expect(await reader.command('FETCH 1 (UID)')).toMatch(/^\* 1 FETCH \(UID 2\)/m);
   });
 
+  it('answers every FETCH item asked alone, and only the messages of the set, dense or sparse', async () => {
+    for (const n of [1, 2, 3, 4]) await deliver('sylvie.dupont@ac-test.fr', `Note ${n}`, `corps ${n}`);
+    const client = await session('sdupont');
+    await client.command('EXAMINE INBOX');
+    // Each item on its own must bring its data (not an empty FETCH): RFC822.HEADER and RFC822.TEXT
+    // need the stored structure although no BODY item asks for it.
+    const alone: [string, RegExp][] = [
+      [
+        'RFC822.HEADER',
+        /^\* 2 FETCH \(RFC822\.HEADER \{\d+\}\r\n[\s\S]*\r\nSubject: Note 2\r\n[\s\S]*\r\n\r\n\)\r\n/m,
+      ],
+      ['RFC822.TEXT', /^\* 2 FETCH \(RFC822\.TEXT \{\d+\}\r\ncorps 2/m],
+      ['ENVELOPE', /^\* 2 FETCH \(ENVELOPE \("[^"]+" "Note 2" \(\(NIL NIL "parent" "example\.org"\)\)/m],
+      ['BODYSTRUCTURE', /^\* 2 FETCH \(BODYSTRUCTURE \("TEXT" "PLAIN" /m],
+      [
+        'BODY.PEEK[HEADER.FIELDS (SUBJECT)]',
+        /^\* 2 FETCH \(BODY\[HEADER\.FIELDS \(SUBJECT\)\] \{\d+\}\r\nSubject: Note 2\r\n\r\n\)/m,
+      ],
+      ['BINARY.SIZE[1]', /^\* 2 FETCH \(BINARY\.SIZE\[1\] \d+\)/m],
+    ];
+    for (const [item, expected] of alone) expect(await client.command(`FETCH 2 ${item}`)).toMatch(expected);
+    const subjects = (answer: string) =>
+      [...answer.matchAll(/^\* (\d+) FETCH \(UID (\d+) ENVELOPE \("[^"]*" "([^"]+)"/gm)].map(
+        (m) => `${m[1]}:${m[2]}:${m[3]}`,
+      );
+    expect(subjects(await client.command('FETCH 1:4 (UID ENVELOPE)'))).toEqual([
+      '1:1:Note 1',
+      '2:2:Note 2',
+      '3:3:Note 3',
+      '4:4:Note 4',
+    ]);
+    expect(subjects(await client.command('FETCH 4,1,3 (UID ENVELOPE)'))).toEqual([
+      '1:1:Note 1',
+      '3:3:Note 3',
+      '4:4:Note 4',
+    ]);
+    expect(subjects(await client.command('UID FETCH 1,4 (UID ENVELOPE)'))).toEqual([
+      '1:1:Note 1',
+      '4:4:Note 4',
+    ]);
+    expect(subjects(await client.command('UID FETCH 2:* (UID ENVELOPE)'))).toEqual([
+      '2:2:Note 2',
+      '3:3:Note 3',
+      '4:4:Note 4',
+    ]);
+  });
+
   it('supports CONDSTORE: HIGHESTMODSEQ, FETCH MODSEQ and CHANGEDSINCE, STORE UNCHANGEDSINCE, SEARCH MODSEQ', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Un', 'un');
     await deliver('sylvie.dupont@ac-test.fr', 'Deux', 'deux');

@@ -34,6 +34,13 @@ export {
   setSubscribed,
   uidValidityAt,
 } from './mailboxes.js';
-export { type BodyMetadata, bodyMetadata, readMessageBytes, readMessageHeader } from './read.js';
+export {
+  type BodyDescription,
+  type BodyMetadata,
+  bodyDescriptions,
+  bodyMetadata,
+  readMessageBytes,
+  readMessageHeader,
+} from './read.js';
 export { reindexAllMessages } from './reindex.js';
 export { baseSubject, looksLikeReply, resolveThreadId, THREAD_SUBJECT_WINDOW_MS } from './threading.js';

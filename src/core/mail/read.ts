@@ -11,7 +11,7 @@
  */
 import type { Address, Envelope, MimePart } from '../../lib/mime/index.js';
 import { type BlobId, parseBlobId } from '../../store/blob/index.js';
-import { findMessageBodies, type MessageBody } from '../../store/sql/index.js';
+import { findMessageBodies, findMessageBodyColumns, type MessageBody } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 
 export interface BodyMetadata {
@@ -82,6 +82,36 @@ function headerEnd(bytes: Buffer, from: number): number {
 export async function bodyMetadata(ctx: CoreContext, blobIds: string[]): Promise<Map<string, BodyMetadata>> {
   const rows = await findMessageBodies(ctx.db, [...new Set(blobIds)]);
   return new Map(rows.map((row) => [row.blob_id, metadataOf(row)]));
+}
+
+/** What FETCH renders of a message without reading it: envelope and MIME structure. */
+export interface BodyDescription {
+  envelope?: Envelope;
+  root?: MimePart;
+}
+
+/**
+ * The envelope and/or MIME structure of these blobs, and nothing else: FETCH reads and parses only
+ * what its items show (ENVELOPE alone is the common case of a client listing a folder).
+ */
+export async function bodyDescriptions(
+  ctx: CoreContext,
+  blobIds: string[],
+  want: { envelope: boolean; structure: boolean },
+): Promise<Map<string, BodyDescription>> {
+  const columns = [
+    ...(want.envelope ? (['envelope'] as const) : []),
+    ...(want.structure ? (['structure'] as const) : []),
+  ];
+  const result = new Map<string, BodyDescription>();
+  if (columns.length === 0) return result;
+  for (const row of await findMessageBodyColumns(ctx.db, [...new Set(blobIds)], columns)) {
+    const description: BodyDescription = {};
+    if ('envelope' in row) description.envelope = JSON.parse(row.envelope) as Envelope;
+    if ('structure' in row) description.root = JSON.parse(row.structure) as MimePart;
+    result.set(row.blob_id, description);
+  }
+  return result;
 }
 
 function metadataOf(row: MessageBody): BodyMetadata {

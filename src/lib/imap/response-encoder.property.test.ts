@@ -11,6 +11,7 @@ import {
   isNil,
   parseCommand,
   parseNumber,
+  ResponseEncoder,
   type ResponseValue,
 } from './index.js';
 
@@ -133,6 +134,17 @@ describe('encodeValue → CommandReader → parseCommand (fast-check, fixed seed
         expect(toTree(readBack(encoded))).toEqual(items);
       }),
       { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('nstring() is encode() as text: the quoted fast path changes no byte', () => {
+    fc.assert(
+      fc.property(fc.option(anyString), fc.boolean(), (value, utf8) => {
+        const encoder = new ResponseEncoder({ utf8 });
+        const expected = value === null ? 'NIL' : encoder.encode(value).toString('utf8');
+        expect(encoder.nstring(value)).toBe(expected);
+      }),
+      { seed: SEED, numRuns: 2000 },
     );
   });
 });

@@ -199,6 +199,24 @@ export class ResponseEncoder {
     return writer.finish();
   }
 
+  /**
+   * A string or NIL as wire text, for responses assembled as text (FETCH ENVELOPE, BODYSTRUCTURE).
+   * Same bytes as encode(); printable ASCII short enough to quote, by far the common case in
+   * envelopes, skips the Buffer round trip.
+   */
+  nstring(value: string | null): string {
+    if (value === null) return 'NIL';
+    if (value.length <= MAX_QUOTED) {
+      let plain = true;
+      for (let i = 0; i < value.length && plain; i++) {
+        const c = value.charCodeAt(i);
+        plain = c >= 0x20 && c < 0x7f;
+      }
+      if (plain) return `"${value.replace(/["\\]/g, '\\$&')}"`;
+    }
+    return this.encode(value).toString('utf8');
+  }
+
   /** `* values…` */
   untagged(...values: ResponseValue[]): Buffer {
     const writer = new Writer();

@@ -16,7 +16,12 @@
  * - UID FETCH always returns UID (RFC 9051 §6.4.9). Messages that vanished since the sequence set was
  *   resolved are skipped, never answered with made-up data.
  */
-import { bodyMetadata, changeFlags, readMessageBytes } from '../../core/mail/index.js';
+import {
+  type BodyDescription,
+  bodyDescriptions,
+  changeFlags,
+  readMessageBytes,
+} from '../../core/mail/index.js';
 import {
   astring,
   code,
@@ -88,6 +93,28 @@ const SIMPLE = new Set([
   'RFC822.TEXT',
 ]);
 const METADATA_BATCH = 200;
+/** Message files read ahead of the one being answered: the disk's latency overlaps, memory stays small. */
+const READ_AHEAD = 8;
+
+/**
+ * `get(index)` resolves the read of item `index`, reads of the next `window` items started ahead.
+ * Items must be asked in order. A read that fails rejects only when its item is asked for.
+ */
+function readAhead<T, R>(items: readonly T[], window: number, read: (item: T) => Promise<R>) {
+  const started = new Map<number, Promise<R>>();
+  let next = 0;
+  return (index: number): Promise<R> => {
+    while (next < items.length && next <= index + window) {
+      const promise = read(items[next] as T);
+      promise.catch(() => undefined); // observed when asked for, not before
+      started.set(next++, promise);
+    }
+    const promise = started.get(index);
+    started.delete(index);
+    if (!promise) throw new RangeError(`readAhead: item ${index} asked out of order`);
+    return promise;
+  };
+}
 
 export async function fetch(session: Session, command: ImapCommand, byUid: boolean): Promise<Completion> {
   const selected = requireSelected(session);
@@ -127,13 +154,15 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
         (i.kind === 'SECTION' && !i.peek) ||
         (i.kind === 'BINARY' && !i.peek && !i.size),
     );
-  const needsMetadata = items.some(
+  const needsEnvelope = items.some((i) => i.kind === 'ENVELOPE');
+  const needsStructure = items.some(
     (i) =>
-      i.kind === 'ENVELOPE' ||
       i.kind === 'BODYSTRUCTURE' ||
       i.kind === 'BODY' ||
       i.kind === 'SECTION' ||
-      i.kind === 'BINARY',
+      i.kind === 'BINARY' ||
+      i.kind === 'RFC822.HEADER' ||
+      i.kind === 'RFC822.TEXT',
   );
   const needsBytes = items.some(
     (i) =>
@@ -165,19 +194,29 @@ export async function fetch(session: Session, command: ImapCommand, byUid: boole
       .map((seq) => [seq, rows.get(seq)] as const)
       // RFC 7162 §3.1.4: with CHANGEDSINCE, only what changed after the given modseq.
       .filter(([, e]) => e !== undefined && (changedSince === undefined || modseqOf(e) > changedSince));
-    const metadata = needsMetadata
-      ? await bodyMetadata(
-          session.ctx,
-          entries.flatMap(([, e]) => (e ? [e.message.blob_id] : [])),
+    const descriptions =
+      needsEnvelope || needsStructure
+        ? await bodyDescriptions(
+            session.ctx,
+            entries.flatMap(([, e]) => (e ? [e.message.blob_id] : [])),
+            { envelope: needsEnvelope, structure: needsStructure },
+          )
+        : new Map<string, BodyDescription>();
+    // Responses of a batch go out as one write: a thousand small writes cost more than the text.
+    const out: Buffer[] = [];
+    const bytes = needsBytes
+      ? readAhead(entries, READ_AHEAD, ([, e]) =>
+          readMessageBytes(session.ctx, (e as MailboxEntry).message.blob_id),
         )
-      : new Map();
-    for (const [seq, entry] of entries) {
+      : null;
+    for (const [index, [seq, entry]] of entries.entries()) {
       if (!entry) continue;
-      const raw = needsBytes ? await readMessageBytes(session.ctx, entry.message.blob_id) : null;
+      const raw = bytes ? await bytes(index) : null;
       const shown = newlySeen.has(entry.uid) ? withFlags : items;
-      session.write(renderFetch(session, seq, entry, shown, metadata.get(entry.message.blob_id), raw));
+      out.push(renderFetch(session, seq, entry, shown, descriptions.get(entry.message.blob_id), raw));
       if (shown === withFlags) selected.noteShown(entry.uid, modseqOf(entry));
     }
+    if (out.length > 0) session.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
   }
   return { text: `${byUid ? 'UID FETCH' : 'FETCH'} completed` };
 }
@@ -225,17 +264,28 @@ function renderFetch(
   seq: number,
   entry: MailboxEntry,
   items: Item[],
-  metadata: Awaited<ReturnType<typeof bodyMetadata>> extends Map<string, infer M> ? M | undefined : never,
+  description: BodyDescription | undefined,
   raw: Buffer | null,
 ): Buffer {
-  const nstring = (value: string | null) =>
-    value === null ? 'NIL' : session.encoder.encode(value).toString('utf8');
-  const parts: Buffer[] = [];
+  const nstring = (value: string | null) => session.encoder.nstring(value);
+  // Text is gathered in one string and literals kept as Buffers beside it: most responses
+  // (flags, envelopes) are a single string turned into bytes once.
+  const pieces: Buffer[] = [];
+  let text = `* ${seq} FETCH (`;
+  let first = true;
   const add = (name: string, value: Buffer | string) => {
-    parts.push(Buffer.from(`${parts.length > 0 ? ' ' : ''}${name} `, 'latin1'));
-    parts.push(typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+    text += first ? `${name} ` : ` ${name} `;
+    first = false;
+    if (typeof value === 'string') {
+      text += value;
+    } else {
+      pieces.push(Buffer.from(text, 'utf8'), value);
+      text = '';
+    }
   };
   const literal = (bytes: Buffer) => Buffer.concat([Buffer.from(`{${bytes.length}}\r\n`, 'latin1'), bytes]);
+  const envelope = description?.envelope;
+  const root = description?.root;
   for (const item of items) {
     switch (item.kind) {
       case 'UID':
@@ -261,26 +311,25 @@ function renderFetch(
         add('THREADID', `(${entry.message.thread_id})`);
         break;
       case 'ENVELOPE':
-        if (metadata) add('ENVELOPE', renderEnvelope(metadata.envelope, nstring));
+        if (envelope) add('ENVELOPE', renderEnvelope(envelope, nstring));
         break;
       case 'BODYSTRUCTURE':
       case 'BODY':
-        if (metadata)
-          add(item.kind, renderBodyStructure(metadata.root, nstring, item.kind === 'BODYSTRUCTURE'));
+        if (root) add(item.kind, renderBodyStructure(root, nstring, item.kind === 'BODYSTRUCTURE'));
         break;
       case 'RFC822':
         if (raw) add('RFC822', literal(raw));
         break;
       case 'RFC822.HEADER':
       case 'RFC822.TEXT':
-        if (raw && metadata) {
+        if (raw && root) {
           const text = item.kind === 'RFC822.HEADER' ? 'HEADER' : 'TEXT';
-          add(item.kind, literal(extractSection(raw, metadata.root, { part: '', text, fields: [] })));
+          add(item.kind, literal(extractSection(raw, root, { part: '', text, fields: [] })));
         }
         break;
       case 'BINARY':
-        if (raw && metadata) {
-          const bytes = binaryContent(raw, metadata.root, item.part);
+        if (raw && root) {
+          const bytes = binaryContent(raw, root, item.part);
           if (item.size) {
             add(`BINARY.SIZE[${item.part}]`, String(bytes.length));
             break;
@@ -295,9 +344,9 @@ function renderFetch(
         }
         break;
       case 'SECTION':
-        if (raw && metadata) {
+        if (raw && root) {
           const { section } = item;
-          const bytes = extractSection(raw, metadata.root, {
+          const bytes = extractSection(raw, root, {
             part: section.part.join('.'),
             text: section.text,
             fields: [...section.fields],
@@ -312,7 +361,10 @@ function renderFetch(
         break;
     }
   }
-  return Buffer.concat([Buffer.from(`* ${seq} FETCH (`, 'latin1'), ...parts, Buffer.from(')\r\n', 'latin1')]);
+  text += ')\r\n';
+  if (pieces.length === 0) return Buffer.from(text, 'utf8');
+  pieces.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(pieces);
 }
 
 const DECODABLE = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted-printable']);

@@ -53,10 +53,12 @@ export {
   type NewMailbox,
 } from './mailboxes.js';
 export {
+  type BodyDescriptionColumn,
   countMailboxMessages,
   findFirstUnseenUid,
   findMessageBodies,
   findMessageBody,
+  findMessageBodyColumns,
   findMessageById,
   findThreadIdsByBaseSubject,
   findThreadIdsByMessageIds,

