@@ -265,6 +265,7 @@ try {
     const appendRun = async (server: Server, clients: number, count: number, users: number[]) => {
       const sessions = await Promise.all(users.slice(0, clients).map((u) => session(server, u)));
       const per = Math.ceil(count / clients);
+      const cpu0 = treeCpuMs(server.pid());
       const started = performance.now();
       let done = 0;
       await Promise.all(
@@ -276,13 +277,22 @@ try {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
+      const cpuMsPerMessage = (treeCpuMs(server.pid()) - cpu0) / Math.max(1, done);
       await Promise.all(sessions.map((c) => c.logout()));
-      return { rate: done / seconds };
+      return { rate: done / seconds, cpuMsPerMessage };
     };
+    const cpuPerMessage = (r: { cpuMsPerMessage: number }) =>
+      `server CPU ${r.cpuMsPerMessage.toFixed(2)} ms/message`;
     const one = await alternate((s) => appendRun(s, 1, APPENDS, APPEND_USERS));
-    printRow('APPEND, 1 client', one, (r) => r.rate, 'msg/s');
+    printRow('APPEND, 1 client', one, (r) => r.rate, 'msg/s', cpuPerMessage);
     const ten = await alternate((s) => appendRun(s, APPEND_CLIENTS, APPENDS, APPEND_USERS));
-    printRow(`APPEND, ${APPEND_CLIENTS} clients (own account each)`, ten, (r) => r.rate, 'msg/s');
+    printRow(
+      `APPEND, ${APPEND_CLIENTS} clients (own account each)`,
+      ten,
+      (r) => r.rate,
+      'msg/s',
+      cpuPerMessage,
+    );
     if (BIG > 0) {
       const intoBig = Math.max(10, Math.round(APPENDS / 4));
       const big = await alternate((s) => appendRun(s, 1, intoBig, [BIG_USER]));
@@ -291,6 +301,7 @@ try {
         big,
         (r) => r.rate,
         'msg/s',
+        cpuPerMessage,
       );
     }
     console.log('');

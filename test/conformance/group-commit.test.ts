@@ -1,10 +1,11 @@
 /**
  * Group commit (store/sql/group-commit.ts) on SQLite and PostgreSQL: concurrent units share one
- * transaction, each gets its own result, and a failing unit fails alone.
+ * transaction, each gets its own result, and a failing unit fails alone; a commit waits for writers
+ * that announced a unit, and only for them.
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inGroupCommit } from '../../src/store/sql/index.js';
+import { announceWrite, inGroupCommit, type WriteAnnouncement } from '../../src/store/sql/index.js';
 import { openTestDatabase, type TestSqlStore, testBackends } from '../helpers/database.js';
 
 describe.each(testBackends())('group commit on %s', (backend) => {
@@ -55,5 +56,34 @@ describe.each(testBackends())('group commit on %s', (backend) => {
     // More units than one commit takes: at least two transactions were used.
     expect(new Set(results.map((r) => r.trx)).size).toBeGreaterThan(1);
     expect(await stored()).toEqual(values);
+  });
+
+  it('waits for announced writers: units queued in different turns share one transaction', async () => {
+    const first = announceWrite(store.db);
+    const second = announceWrite(store.db);
+    const unit = (v: string) => (announcement: WriteAnnouncement) =>
+      inGroupCommit(
+        store.db,
+        async (trx) => {
+          await sql`insert into probe (v) values (${v})`.execute(trx);
+          return trx;
+        },
+        announcement,
+      );
+    const early = unit('early')(first);
+    // A later turn of the event loop: without the announcement the first unit would commit alone.
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = unit('late')(second);
+    const [a, b] = await Promise.all([early, late]);
+    expect(a).toBe(b);
+    expect(await stored()).toEqual(['early', 'late']);
+  });
+
+  it('does not wait long for an announced writer that never comes', async () => {
+    announceWrite(store.db); // a delivery refused after its blob was stored: never retired
+    const started = performance.now();
+    await insert('alone');
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await stored()).toEqual(['alone']);
   });
 });

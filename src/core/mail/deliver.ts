@@ -24,6 +24,7 @@ import type { SearchDocument } from '../../store/search/index.js';
 import {
   type Account,
   allocateUid,
+  announceWrite,
   type ChangeLogEntry,
   chargeMessage,
   findAccountByAddress,
@@ -37,6 +38,7 @@ import {
   insertMessageBody,
   type MailboxRole,
   type MessageBody,
+  type WriteAnnouncement,
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 import { mailboxWithRole } from './mailboxes.js';
@@ -46,6 +48,8 @@ export interface StoredBody {
   blobId: BlobId;
   size: number;
   parsed: ParsedMessage;
+  /** Its first delivery's commit is expected (group commit waits briefly for announced writers). */
+  announcement?: WriteAnnouncement;
 }
 
 /**
@@ -53,9 +57,10 @@ export interface StoredBody {
  * row is written with its first delivery, in the same transaction.
  */
 export async function storeMessageBody(ctx: CoreContext, raw: Buffer): Promise<StoredBody> {
+  const announcement = announceWrite(ctx.db);
   const parsed = parseMessage(raw);
   const { id: blobId, size } = await ctx.blobs.put(raw);
-  return { blobId, size, parsed };
+  return { blobId, size, parsed, announcement };
 }
 
 function bodyRow(ctx: CoreContext, body: StoredBody): MessageBody {
@@ -175,52 +180,58 @@ export async function deliverToAccounts(
     planned.push({ recipient, options, mailboxId: mailbox.id, threadId });
   }
   const row = bodyRow(ctx, body);
-  const results = await inGroupCommit(ctx.db, async (trx) => {
-    await insertMessageBody(trx, row);
-    const results: DeliveryResult[] = [];
-    const documents: SearchDocument[] = [];
-    for (const { recipient, options, mailboxId, threadId } of planned) {
-      const accountId = recipient.account.id;
-      const modseq = await chargeMessage(trx, accountId, body.size, recipient.quotaBytes);
-      if (modseq === undefined) {
-        const message = `mailbox of ${recipient.account.address} is full`;
-        results.push({ ok: false, error: new UserError('mail.over_quota', message) });
-        continue;
+  const announcement = body.announcement;
+  body.announcement = undefined; // only the first delivery of a body was announced
+  const results = await inGroupCommit(
+    ctx.db,
+    async (trx) => {
+      await insertMessageBody(trx, row);
+      const results: DeliveryResult[] = [];
+      const documents: SearchDocument[] = [];
+      for (const { recipient, options, mailboxId, threadId } of planned) {
+        const accountId = recipient.account.id;
+        const modseq = await chargeMessage(trx, accountId, body.size, recipient.quotaBytes);
+        if (modseq === undefined) {
+          const message = `mailbox of ${recipient.account.address} is full`;
+          results.push({ ok: false, error: new UserError('mail.over_quota', message) });
+          continue;
+        }
+        const uid = await allocateUid(trx, accountId, mailboxId, modseq);
+        // Deleted between the read above and this transaction: retrying finds the new state.
+        if (uid === undefined) throw new Error(`mailbox ${mailboxId} vanished during delivery`);
+        const messageId = randomUUID();
+        await insertMessage(trx, {
+          id: messageId,
+          account_id: accountId,
+          blob_id: body.blobId,
+          thread_id: threadId,
+          received_at: options.receivedAt,
+          size: body.size,
+          seen: options.seen ? 1 : 0,
+          flagged: options.flagged ? 1 : 0,
+          answered: options.answered ? 1 : 0,
+          draft: options.draft ? 1 : 0,
+          keywords: JSON.stringify(options.keywords ?? []),
+          modseq,
+          created_at: ctx.clock.now(),
+        });
+        await insertMailboxMessage(trx, {
+          mailbox_id: mailboxId,
+          uid,
+          message_id: messageId,
+          account_id: accountId,
+          modseq,
+          deleted: options.deleted ? 1 : 0,
+        });
+        await insertChanges(trx, deliveryChanges(accountId, modseq, messageId, mailboxId, uid, threadId));
+        documents.push(searchDocument(accountId, messageId, body, options.receivedAt));
+        results.push({ ok: true, delivered: { accountId, messageId, mailboxId, uid, modseq, threadId } });
       }
-      const uid = await allocateUid(trx, accountId, mailboxId, modseq);
-      // Deleted between the read above and this transaction: retrying finds the new state.
-      if (uid === undefined) throw new Error(`mailbox ${mailboxId} vanished during delivery`);
-      const messageId = randomUUID();
-      await insertMessage(trx, {
-        id: messageId,
-        account_id: accountId,
-        blob_id: body.blobId,
-        thread_id: threadId,
-        received_at: options.receivedAt,
-        size: body.size,
-        seen: options.seen ? 1 : 0,
-        flagged: options.flagged ? 1 : 0,
-        answered: options.answered ? 1 : 0,
-        draft: options.draft ? 1 : 0,
-        keywords: JSON.stringify(options.keywords ?? []),
-        modseq,
-        created_at: ctx.clock.now(),
-      });
-      await insertMailboxMessage(trx, {
-        mailbox_id: mailboxId,
-        uid,
-        message_id: messageId,
-        account_id: accountId,
-        modseq,
-        deleted: options.deleted ? 1 : 0,
-      });
-      await insertChanges(trx, deliveryChanges(accountId, modseq, messageId, mailboxId, uid, threadId));
-      documents.push(searchDocument(accountId, messageId, body, options.receivedAt));
-      results.push({ ok: true, delivered: { accountId, messageId, mailboxId, uid, modseq, threadId } });
-    }
-    await ctx.search.indexMany(documents, trx);
-    return results;
-  });
+      await ctx.search.indexMany(documents, trx);
+      return results;
+    },
+    announcement,
+  );
   for (const result of results) {
     if (!result.ok) continue;
     const { accountId, mailboxId, modseq } = result.delivered;

@@ -42,7 +42,7 @@ export {
   listEstablishments,
   type NewEstablishment,
 } from './establishments.js';
-export { inGroupCommit, type WriteUnit } from './group-commit.js';
+export { announceWrite, inGroupCommit, type WriteAnnouncement, type WriteUnit } from './group-commit.js';
 export {
   allocateUid,
   findMailboxById,
