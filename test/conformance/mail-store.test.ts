@@ -24,6 +24,8 @@ import {
   findFirstUnseenUid,
   findMailboxById,
   findMailboxByRole,
+  findMailboxUidsOfMessages,
+  findMessageBodyColumns,
   listMailboxMessageIds,
   listMailboxMessages,
   listMailboxMessagesChangedSince,
@@ -133,6 +135,45 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     expect(await findFirstUnseenUid(t.ctx.db, sylvie.id, a.mailboxId)).toBeNull();
     // Another account's mailbox id names nothing for this account.
     expect(await listMailboxUids(t.ctx.db, jean.id, a.mailboxId)).toEqual([]);
+  });
+
+  it('reads what FETCH and SEARCH ask: dense and sparse UID sets, body columns, UIDs of hits', async () => {
+    const all = [];
+    for (let i = 1; i <= 10; i++) all.push(await deliver(sylvie, message({ Subject: `n° ${i}` })));
+    const other = await deliver(jean, message({ Subject: 'ailleurs' }));
+    const inbox = all[0]?.mailboxId as string;
+    const uidsOf = async (uids: number[]) =>
+      (await listMailboxMessages(t.ctx.db, sylvie.id, inbox, uids)).map((e) => e.uid);
+    // Dense (one key range, the gaps dropped), sparse (IN lists), unordered, absent, empty.
+    expect(await uidsOf([2, 3, 5, 4])).toEqual([2, 3, 4, 5]);
+    expect(await uidsOf([1, 3, 4])).toEqual([1, 3, 4]);
+    expect(await uidsOf([1, 10])).toEqual([1, 10]);
+    expect(await uidsOf([9, 10, 11, 12])).toEqual([9, 10]);
+    expect(await uidsOf([])).toEqual([]);
+    // Another account's mailbox gives nothing, whatever the set.
+    expect(await listMailboxMessages(t.ctx.db, jean.id, inbox, [1, 2, 3])).toEqual([]);
+
+    const entries = await listMailboxMessages(t.ctx.db, sylvie.id, inbox, [1, 2]);
+    const blobIds = entries.map((e) => e.message.blob_id);
+    const envelopes = await findMessageBodyColumns(t.ctx.db, blobIds, ['envelope']);
+    expect(envelopes.map((r) => Object.keys(r).sort())).toEqual([
+      ['blob_id', 'envelope'],
+      ['blob_id', 'envelope'],
+    ]);
+    expect(envelopes.map((r) => (JSON.parse(r.envelope) as { subject: string }).subject).sort()).toEqual([
+      'n° 1',
+      'n° 2',
+    ]);
+    const both = await findMessageBodyColumns(t.ctx.db, blobIds.slice(0, 1), ['envelope', 'structure']);
+    expect(Object.keys(both[0] ?? {}).sort()).toEqual(['blob_id', 'envelope', 'structure']);
+
+    const wanted = [all[6], all[2], other].map((d) => d?.messageId as string);
+    const found = await findMailboxUidsOfMessages(t.ctx.db, sylvie.id, inbox, wanted);
+    expect(found.sort((a, b) => a.uid - b.uid)).toEqual([
+      { uid: 3, messageId: all[2]?.messageId },
+      { uid: 7, messageId: all[6]?.messageId },
+    ]);
+    expect(await findMailboxUidsOfMessages(t.ctx.db, jean.id, inbox, wanted)).toEqual([]);
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

@@ -651,6 +651,42 @@ describe('IMAP sessions', () => {
     socket.destroy();
   });
 
+  it('finds a rare word by its few hits as it finds a common one by scanning: same answers', async () => {
+    const bodies = [
+      'licorne bleue',
+      'cheval',
+      'cheval',
+      'Licorne rose',
+      'cheval',
+      'cheval',
+      'cheval',
+      'cheval',
+    ];
+    for (const [i, body] of bodies.entries())
+      await deliver('sylvie.dupont@ac-test.fr', `Message ${i + 1}`, body);
+    const client = await session('sdupont');
+    await client.command('CREATE Archives');
+    await client.command('SELECT INBOX');
+    await client.command('COPY 1 Archives'); // the same word in another mailbox must not count here
+    const search = async (keys: string) =>
+      /^\* SEARCH(.*)\r\n/m.exec(await client.command(`SEARCH ${keys}`))?.[1];
+    // 2 hits out of 8: mapped one by one; OR defeats that path and scans the mailbox: both agree.
+    expect(await search('TEXT licorne')).toBe(' 1 4');
+    expect(await search('OR TEXT licorne TEXT licorne')).toBe(' 1 4');
+    expect(await search('TEXT licorne 2:8')).toBe(' 4');
+    expect(await search('TEXT licorne TEXT bleue')).toBe(' 1');
+    expect(await search('TEXT cheval')).toBe(' 2 3 5 6 7 8');
+    expect(await search('TEXT licorne NOT TEXT rose')).toBe(' 1');
+    expect(await search('TEXT absent')).toBe('');
+    // An expunge done elsewhere is held back during SEARCH: the message matches nothing meanwhile.
+    const other = await session('sdupont');
+    await other.command('SELECT INBOX');
+    await other.command('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await other.command('EXPUNGE');
+    expect(await search('TEXT licorne')).toBe(' 4');
+    expect(await search('OR TEXT licorne TEXT licorne')).toBe(' 4');
+  });
+
   it('keeps accounts apart: a user sees and searches only their own mail', async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Confidentiel', 'Bulletin de notes');
     const jean = await session('jmartin');

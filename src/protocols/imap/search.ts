@@ -165,12 +165,22 @@ export async function matchingSeqs(
   // mailbox), whole rows otherwise.
   const need = needOf(program);
   const view = need === Need.Rows ? await selected.allEntries() : null;
+  await prefetch(session, view, program);
+  // A text key every match must satisfy, with few hits: only those hits are mapped to sequence
+  // numbers (a rare word in a 100 000-message mailbox reads two rows, not 100 000 ids).
+  const candidates = need === Need.Ids ? requiredHits(program) : null;
+  if (candidates && candidates.size <= Math.min(SPARSE_HITS, selected.exists / 4)) {
+    const seqs: number[] = [];
+    for (const { seq, messageId } of await selected.seqsOfMessages([...candidates])) {
+      if (evaluate(program, seq, messageId, undefined)) seqs.push(seq);
+    }
+    return { seqs, view: null, usesModseq: parser.usesModseq };
+  }
   const ids = view
     ? view.map((entry) => entry?.message.id)
     : need === Need.Ids
       ? await selected.allMessageIds()
       : null;
-  await prefetch(session, view, program);
   const seqs: number[] = [];
   for (let seq = 1; seq <= selected.exists; seq++) {
     const id = ids?.[seq - 1];
@@ -179,6 +189,20 @@ export async function matchingSeqs(
     if (evaluate(program, seq, id, view?.[seq - 1])) seqs.push(seq);
   }
   return { seqs, view, usesModseq: parser.usesModseq };
+}
+
+/** Most text hits mapped to sequence numbers one by one; more, and the mailbox's ids are listed. */
+const SPARSE_HITS = 5000;
+
+/** The smallest hit set of the text keys a match must satisfy (top-level AND), or null if none. */
+function requiredHits(program: Key): Set<string> | null {
+  let smallest: Set<string> | null = null;
+  for (const key of program.kind === 'and' ? program.keys : [program]) {
+    if (key.kind === 'text' && key.ids && (smallest === null || key.ids.size < smallest.size)) {
+      smallest = key.ids;
+    }
+  }
+  return smallest;
 }
 
 /** The matching messages with their rows, in sequence order (SORT, THREAD). */

@@ -23,6 +23,7 @@ import type { CoreContext } from '../../core/context.js';
 import {
   findFirstUnseenUid,
   findMailboxById,
+  findMailboxUidsOfMessages,
   listMailboxChangesSince,
   listMailboxMessageIds,
   listMailboxMessages,
@@ -143,6 +144,15 @@ export class SelectedMailbox {
       if (seq > 0) result[seq - 1] = row.messageId;
     }
     return result;
+  }
+
+  /** Sequence number and id of those of `messageIds` that this view shows, ascending. */
+  async seqsOfMessages(messageIds: readonly string[]): Promise<{ seq: number; messageId: string }[]> {
+    const rows = await findMailboxUidsOfMessages(this.ctx.db, this.accountId, this.mailbox.id, messageIds);
+    return rows
+      .map((row) => ({ seq: this.seqOfUid(row.uid), messageId: row.messageId }))
+      .filter((row) => row.seq > 0)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   /** Records that the client was shown this message's flags as of `modseq`. */

@@ -56,6 +56,7 @@ export {
   type BodyDescriptionColumn,
   countMailboxMessages,
   findFirstUnseenUid,
+  findMailboxUidsOfMessages,
   findMessageBodies,
   findMessageBody,
   findMessageBodyColumns,

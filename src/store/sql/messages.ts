@@ -194,6 +194,30 @@ export async function listMailboxMessageIds(
   return rows.map((row) => ({ uid: row.uid, messageId: row.message_id }));
 }
 
+/**
+ * UID and message id of those of `messageIds` that are in this mailbox (any order): a rare word's
+ * few hits mapped to UIDs through the (mailbox_id, message_id) key, without listing the mailbox.
+ */
+export async function findMailboxUidsOfMessages(
+  db: Db,
+  accountId: string,
+  mailboxId: string,
+  messageIds: readonly string[],
+): Promise<{ uid: number; messageId: string }[]> {
+  const found: { uid: number; messageId: string }[] = [];
+  for (let start = 0; start < messageIds.length; start += 500) {
+    const rows = await db
+      .selectFrom('mailbox_messages')
+      .select(['uid', 'message_id'])
+      .where('mailbox_id', '=', mailboxId)
+      .where('message_id', 'in', messageIds.slice(start, start + 500))
+      .where('account_id', '=', accountId)
+      .execute();
+    for (const row of rows) found.push({ uid: row.uid, messageId: row.message_id });
+  }
+  return found;
+}
+
 /** The lowest UID of a message not yet read, or null when everything is read. */
 export async function findFirstUnseenUid(
   db: Db,
