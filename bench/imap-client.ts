@@ -1,6 +1,7 @@
 /**
  * A raw IMAP client for the IMAP benchmarks (imap-vs-dovecot.ts, imap-idle-memory.ts): cleartext
- * over node:net, one tagged command at a time (no pipelining), synchronizing literals for APPEND
+ * over node:net (or implicit TLS, certificate not checked: the servers are local and self-signed),
+ * one tagged command at a time (no pipelining), synchronizing literals for APPEND
  * (wait for the `+`), literals in responses read by their byte count so a BODY[] answer is
  * binary-safe.
  *
@@ -12,6 +13,7 @@
  * the caller asked for.
  */
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export interface ImapResponse {
   status: 'OK' | 'NO' | 'BAD';
@@ -56,13 +58,17 @@ export class ImapClient {
   }
 
   /** Connects and waits for the greeting. `localAddress` picks the source address (e.g. 127.1.0.7). */
-  static open(port: number, options: { host?: string; localAddress?: string } = {}): Promise<ImapClient> {
+  static open(
+    port: number,
+    options: { host?: string; localAddress?: string; tls?: boolean } = {},
+  ): Promise<ImapClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({
+      const where = {
         host: options.host ?? '127.0.0.1',
         port,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-      });
+      };
+      const socket = options.tls ? tlsConnect({ ...where, rejectUnauthorized: false }) : connect(where);
       socket.setNoDelay(true);
       const client = new ImapClient(socket);
       client.greeting = {

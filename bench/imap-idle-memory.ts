@@ -32,9 +32,13 @@
  * children inherit it. Dovecot's IDLE takes an inotify instance per imap process: as root the script
  * raises fs.inotify.max_user_instances when it is below what the run needs (PEERS.md: 16384).
  *
+ * --tls: Facteur's connections over implicit TLS (port 9930's listener, TLS 1.3, the self-signed
+ * certificate of the data directory) instead of cleartext, to count OpenSSL's state per socket too;
+ * Dovecot is then not run (its TLS would be terminated in imap-login processes: another layout).
+ *
  * Needs root and: apt-get install dovecot-core dovecot-imapd; npm run build:server
  * Run:  npx tsx bench/imap-idle-memory.ts [connections=10000] [--dovecot=3000] [--messages=100]
- *         [--no-dovecot] [--no-hibernate]
+ *         [--no-dovecot] [--no-hibernate] [--tls]
  * Quick: npx tsx bench/imap-idle-memory.ts 300 --dovecot=300 --messages=10
  */
 import { spawnSync } from 'node:child_process';
@@ -59,7 +63,8 @@ const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) =>
   Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const CONNECTIONS = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000);
-const DOVECOT_CONNECTIONS = args.includes('--no-dovecot') ? 0 : flag('dovecot', 3000);
+const TLS = args.includes('--tls');
+const DOVECOT_CONNECTIONS = args.includes('--no-dovecot') || TLS ? 0 : flag('dovecot', 3000);
 const MESSAGES = flag('messages', 100);
 const BATCH = 200;
 const WARM_UP = 200;
@@ -152,7 +157,7 @@ try {
     password: `{ARGON2ID}${accounts.passwordHashes[i]}`,
   }));
   console.log(
-    `IMAP memory per idle connection (LOGIN + SELECT INBOX + IDLE), PSS of the server's process tree, after − before, per connection`,
+    `IMAP memory per idle connection (LOGIN + SELECT INBOX + IDLE${TLS ? ', Facteur over implicit TLS' : ', cleartext'}), PSS of the server's process tree, after − before, per connection`,
   );
   console.log(
     `${accountCount} accounts of ${MESSAGES} messages (Facteur fill ${filled.seconds.toFixed(0)} s), ${PER_ACCOUNT} connections per account, ${PER_ADDRESS} per 127.1.x.y source address, batches of ${BATCH}; median of 3 runs, each on a fresh server after a ${WARM_UP}-connection warm-up; Facteur ${facteurBuild()}\n`,
@@ -166,7 +171,7 @@ try {
     const stop = () => server.stop();
     stops.push(stop);
     try {
-      return await measure(server.imapPort, () => server.child.pid, n);
+      return await measure(TLS ? server.imapsPort : server.imapPort, () => server.child.pid, n, TLS);
     } finally {
       stops.splice(stops.indexOf(stop), 1);
       await stop();
@@ -240,19 +245,19 @@ try {
 }
 console.log(`\ntotal bench time ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 console.log(
-  'reproduce (as root, apt-get install dovecot-core dovecot-imapd): npm run build:server && npx tsx bench/imap-idle-memory.ts [connections=10000] [--dovecot=3000] [--messages=100] [--no-dovecot] [--no-hibernate]',
+  'reproduce (as root, apt-get install dovecot-core dovecot-imapd): npm run build:server && npx tsx bench/imap-idle-memory.ts [connections=10000] [--dovecot=3000] [--messages=100] [--no-dovecot] [--no-hibernate] [--tls]',
 );
 
 /** Warm-up, PSS before, N idle connections, settle, PSS after; closes everything it opened. */
-async function measure(port: number, pid: () => number | undefined, n: number): Promise<Run> {
+async function measure(port: number, pid: () => number | undefined, n: number, tls = false): Promise<Run> {
   const serverPid = pid();
   if (!serverPid) throw new Error('no server pid');
-  const warm = await openIdle(port, WARM_UP, 0);
+  const warm = await openIdle(port, WARM_UP, 0, tls);
   for (const c of warm) c.close();
   await new Promise((r) => setTimeout(r, 3000));
   const before = pssTreeKib(serverPid);
   const started = performance.now();
-  const clients = await openIdle(port, n, 0);
+  const clients = await openIdle(port, n, 0, tls);
   const openSeconds = (performance.now() - started) / 1000;
   try {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
@@ -270,7 +275,7 @@ async function measure(port: number, pid: () => number | undefined, n: number): 
 }
 
 /** Opens n connections in batches, each LOGIN (account k / PER_ACCOUNT), SELECT INBOX, IDLE. */
-async function openIdle(port: number, n: number, first: number): Promise<ImapClient[]> {
+async function openIdle(port: number, n: number, first: number, tls: boolean): Promise<ImapClient[]> {
   const clients: ImapClient[] = [];
   try {
     for (let start = 0; start < n; start += BATCH) {
@@ -280,6 +285,7 @@ async function openIdle(port: number, n: number, first: number): Promise<ImapCli
           const address = Math.floor(k / PER_ADDRESS) + 1;
           const client = await ImapClient.open(port, {
             localAddress: `127.1.${address >> 8}.${address & 255}`,
+            tls,
           });
           try {
             await client.login(users[Math.floor(k / PER_ACCOUNT) % accountCount] as string, BENCH_PASSWORD);

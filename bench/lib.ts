@@ -123,6 +123,8 @@ export interface OfflineServer {
   smtpPort: number;
   /** The cleartext/STARTTLS IMAP port. */
   imapPort: number;
+  /** The implicit-TLS IMAP port (self-signed certificate). */
+  imapsPort: number;
   dataDir: string;
   /** The server's JSON log (its stdout) goes to this file, so the bench process does not read it. */
   logFile: string;
@@ -160,17 +162,20 @@ export async function spawnOfflineServer(
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);
-  const ports = await new Promise<{ httpPort: number; smtpPort: number; imapPort: number }>(
-    (resolve, reject) => {
-      let buffer = '';
-      child.stderr?.on('data', (chunk) => {
-        buffer += String(chunk);
-        const match = /\{"ready":true.*\}/.exec(buffer);
-        if (match) resolve(JSON.parse(match[0]));
-      });
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
-    },
-  );
+  const ports = await new Promise<{
+    httpPort: number;
+    smtpPort: number;
+    imapPort: number;
+    imapsPort: number;
+  }>((resolve, reject) => {
+    let buffer = '';
+    child.stderr?.on('data', (chunk) => {
+      buffer += String(chunk);
+      const match = /\{"ready":true.*\}/.exec(buffer);
+      if (match) resolve(JSON.parse(match[0]));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
+  });
   return {
     child,
     ...ports,

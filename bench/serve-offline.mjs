@@ -3,7 +3,7 @@
  * NXDOMAIN instead of going to the system resolver, so a benchmark sends no traffic beyond
  * 127.0.0.1 and does not measure a remote DNS server (the corpus' From domains are real ones).
  * Same compiled code (dist/) and same configuration (FACTEUR_* environment) as `facteur serve`.
- * Prints one JSON line on stderr once listening: {"ready":true,"httpPort":…,"smtpPort":…,"imapPort":…}.
+ * Prints one JSON line on stderr once listening: {"ready":true,"httpPort":…,"smtpPort":…,"imapPort":…,"imapsPort":…}.
  * Run by bench/lib.ts spawnOfflineServer(); needs `npm run build:server`.
  */
 import { startServer } from '../dist/src/app/index.js';
@@ -16,7 +16,7 @@ const nxdomain = async (name) => {
 const config = loadConfig(process.env);
 const server = await startServer(config, createLogger({ level: config.logLevel }), { resolver: nxdomain });
 process.stderr.write(
-  `${JSON.stringify({ ready: true, httpPort: server.httpPort, smtpPort: server.smtpPort, imapPort: server.imapPort })}\n`,
+  `${JSON.stringify({ ready: true, httpPort: server.httpPort, smtpPort: server.smtpPort, imapPort: server.imapPort, imapsPort: server.imapsPort })}\n`,
 );
 const stop = () => {
   process.off('SIGINT', stop);
