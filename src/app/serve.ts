@@ -74,6 +74,7 @@ export async function startServer(
       throttle,
       log,
       trustProxy: config.trustProxy,
+      maxUploadBytes: config.maxMessageBytes,
       webRoot: options.webRoot ?? join(packageRoot(), 'dist', 'web'),
       portal: {
         institutionName: config.institutionName,

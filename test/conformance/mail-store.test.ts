@@ -20,16 +20,22 @@ import {
 import type { SearchQuery } from '../../src/store/search/index.js';
 import {
   type Account,
+  countMailboxesOfAccount,
   findAccountUsage,
   findFirstUnseenUid,
   findMailboxById,
   findMailboxByRole,
   findMailboxUidsOfMessages,
   findMessageBodyColumns,
+  findMessagesOfAccount,
+  listAccountChangesSince,
+  listMailboxIdsOfMessages,
   listMailboxMessageIds,
   listMailboxMessages,
   listMailboxMessagesChangedSince,
   listMailboxUids,
+  listMessagesNewestFirst,
+  listThreadMembers,
 } from '../../src/store/sql/index.js';
 import { buildCoreContext } from '../helpers/core.js';
 import { testBackends } from '../helpers/database.js';
@@ -174,6 +180,70 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       { uid: 7, messageId: all[6]?.messageId },
     ]);
     expect(await findMailboxUidsOfMessages(t.ctx.db, jean.id, inbox, wanted)).toEqual([]);
+  });
+
+  it('reads mail for JMAP: counters, newest-first lists, messages with mailboxes, threads, changes', async () => {
+    const first = await deliver(sylvie, message({ Subject: 'Sortie', 'Message-ID': '<s1@x>' }));
+    t.clock.advance(60_000);
+    const reply = await deliver(
+      sylvie,
+      message({ Subject: 'Re: Sortie', 'Message-ID': '<s2@x>', 'In-Reply-To': '<s1@x>' }),
+    );
+    t.clock.advance(60_000);
+    const other = await deliver(sylvie, message({ Subject: 'Autre' }));
+    await deliver(jean, message({ Subject: 'Ailleurs' }));
+    await changeFlags(t.ctx, sylvie.id, first.mailboxId, [first.uid], {
+      mode: 'add',
+      keywords: ['$seen'],
+      deleted: false,
+    });
+    const inbox = first.mailboxId;
+    expect(await countMailboxesOfAccount(t.ctx.db, sylvie.id)).toEqual([
+      { mailboxId: inbox, total: 3, unread: 2, threads: 2, unreadThreads: 2 },
+    ]);
+    const all = await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+      mailboxId: inbox,
+      offset: 0,
+      limit: 10,
+    });
+    expect(all.total).toBe(3);
+    expect(all.messages.map((m) => m.id)).toEqual([other.messageId, reply.messageId, first.messageId]);
+    const page = await listMessagesNewestFirst(t.ctx.db, sylvie.id, { offset: 1, limit: 1 });
+    expect(page).toEqual({ messages: [expect.objectContaining({ id: reply.messageId })], total: 3 });
+    const some = await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+      mailboxId: inbox,
+      onlyIds: [first.messageId, other.messageId, 'absent'],
+      offset: 0,
+      limit: 10,
+    });
+    expect(some).toEqual({
+      messages: [
+        expect.objectContaining({ id: other.messageId }),
+        expect.objectContaining({ id: first.messageId }),
+      ],
+      total: 2,
+    });
+    // Jean reads none of it.
+    expect(
+      (await listMessagesNewestFirst(t.ctx.db, jean.id, { mailboxId: inbox, offset: 0, limit: 10 })).total,
+    ).toBe(0);
+    expect(await findMessagesOfAccount(t.ctx.db, jean.id, [first.messageId])).toEqual([]);
+    expect((await findMessagesOfAccount(t.ctx.db, sylvie.id, [first.messageId])).map((m) => m.id)).toEqual([
+      first.messageId,
+    ]);
+    expect(await listMailboxIdsOfMessages(t.ctx.db, sylvie.id, [first.messageId])).toEqual(
+      new Map([[first.messageId, [inbox]]]),
+    );
+    expect(await listMailboxIdsOfMessages(t.ctx.db, jean.id, [first.messageId])).toEqual(new Map());
+    expect(await listThreadMembers(t.ctx.db, sylvie.id, [first.threadId])).toEqual(
+      new Map([[first.threadId, [first.messageId, reply.messageId]]]),
+    );
+    expect(await listThreadMembers(t.ctx.db, jean.id, [first.threadId])).toEqual(new Map());
+    const changes = await listAccountChangesSince(t.ctx.db, sylvie.id, 'email', reply.modseq, 10);
+    expect(changes.map((c) => [c.object_id, c.action])).toEqual([
+      [other.messageId, 'created'],
+      [first.messageId, 'updated'],
+    ]);
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

@@ -40,6 +40,27 @@ export function swaks(port: number, args: string[]): Promise<ProcessResult> {
   return run('swaks', ['--server', '127.0.0.1', '--port', String(port), '--hide-informational', ...args]);
 }
 
+/** A message from parent@example.org with this subject and body, delivered by swaks to the MX. */
+export function swaksDeliver(
+  port: number,
+  to: string,
+  subject: string,
+  body: string,
+  extra: string[] = [],
+): Promise<ProcessResult> {
+  return swaks(port, [
+    '--from',
+    'parent@example.org',
+    '--to',
+    to,
+    '--header',
+    `Subject: ${subject}`,
+    '--body',
+    body,
+    ...extra,
+  ]);
+}
+
 const SMTPLIB_SEND = `
 import json, smtplib, sys
 req = json.load(sys.stdin)

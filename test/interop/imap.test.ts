@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { createDeflateRaw, createInflateRaw, constants as zlibConstants } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMessageBytes } from '../../src/core/mail/index.js';
-import { run, swaks } from '../helpers/clients.js';
+import { run, swaksDeliver } from '../helpers/clients.js';
 import { startTestServer, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
 
@@ -33,17 +33,7 @@ afterEach(async () => {
 });
 
 async function deliver(to: string, subject: string, body: string, extra: string[] = []) {
-  const r = await swaks(t.server.smtpPort, [
-    '--from',
-    'parent@example.org',
-    '--to',
-    to,
-    '--header',
-    `Subject: ${subject}`,
-    '--body',
-    body,
-    ...extra,
-  ]);
+  const r = await swaksDeliver(t.server.smtpPort, to, subject, body, extra);
   expect(r.code, r.stdout).toBe(0);
 }
 

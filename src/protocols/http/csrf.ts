@@ -3,7 +3,7 @@
  *
  * Implementation notes
  * - Every response sets `facteur_csrf` (random, readable by scripts of our origin) if the request
- *   lacked it; every state-changing /api request must echo it in `X-CSRF-Token`. A cross-site form
+ *   lacked it; every state-changing /api or /jmap request must echo it in `X-CSRF-Token`. A cross-site form
  *   or fetch cannot read our cookie, so it cannot forge the header.
  * - This also protects sign-in itself (login CSRF), which session-bound tokens cannot.
  * - Session cookies are SameSite=Strict as a second line.
@@ -14,6 +14,8 @@ import { constantTimeEqual, randomToken } from '../../platform/crypto/index.js';
 import { problem, sendProblem } from './problems.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The web API and JMAP: both authenticated by the ambient session cookie. */
+const PROTECTED = ['/api/', '/jmap/'];
 
 export function registerCsrf(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
@@ -26,7 +28,8 @@ export function registerCsrf(app: FastifyInstance): void {
         httpOnly: false,
       });
     }
-    if (SAFE_METHODS.has(request.method) || !request.url.startsWith('/api/')) return;
+    if (SAFE_METHODS.has(request.method) || !PROTECTED.some((prefix) => request.url.startsWith(prefix)))
+      return;
     const header = request.headers[CSRF_HEADER];
     if (!cookie || typeof header !== 'string' || !constantTimeEqual(cookie, header)) {
       return sendProblem(reply, problem(403, 'csrf.invalid', 'missing or wrong CSRF token: reload the page'));

@@ -19,6 +19,7 @@ import type { ClientThrottle } from '../../core/auth/index.js';
 import type { CoreContext } from '../../core/context.js';
 import type { Logger } from '../../platform/log/index.js';
 import { registerCsrf } from './csrf.js';
+import { registerJmapRoutes } from './jmap/routes.js';
 import { errorToProblem, problem, sendProblem } from './problems.js';
 import { type ClientSetupSettings, registerClientSetupRoutes } from './routes/client-setup.js';
 import { registerPasswordRoutes } from './routes/password.js';
@@ -36,6 +37,8 @@ export interface HttpServerOptions {
   trustProxy: boolean;
   /** Directory of the built web client (index.html); when missing, only the API is served. */
   webRoot: string;
+  /** Largest message accepted (JMAP maxSizeUpload and attachment sizes). */
+  maxUploadBytes: number;
   /** Server names and ports for mail clients, read at each request (ports are bound after HTTP). */
   clientSetup: () => ClientSetupSettings;
 }
@@ -83,6 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerSessionRoutes(app, options.ctx, options.throttle);
   registerPasswordRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
+  registerJmapRoutes(app, options.ctx, options.maxUploadBytes);
 
   const hasWeb = existsSync(join(options.webRoot, 'index.html'));
   if (hasWeb) {
@@ -100,7 +104,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    if (
+      hasWeb &&
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/jmap/')
+    ) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendProblem(

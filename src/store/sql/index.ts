@@ -44,6 +44,16 @@ export {
 } from './establishments.js';
 export { announceWrite, inGroupCommit, type WriteAnnouncement, type WriteUnit } from './group-commit.js';
 export {
+  countMailboxesOfAccount,
+  findMessagesOfAccount,
+  type ListedMessage,
+  listAccountChangesSince,
+  listMailboxIdsOfMessages,
+  listMessagesNewestFirst,
+  listThreadMembers,
+  type MailboxCounters,
+} from './mail-views.js';
+export {
   allocateUid,
   findMailboxById,
   findMailboxByPath,

@@ -1,0 +1,349 @@
+/**
+ * JMAP Core/echo and the read side of JMAP Mail (RFC 8621): Mailbox/get, Mailbox/changes,
+ * Email/query, Email/get, Email/changes, Thread/get.
+ *
+ * Implementation notes
+ * - State strings are the account's modseq (the IMAP HIGHESTMODSEQ): one counter moves with every
+ *   change of any type, so a state names a point of the account's change log, and /changes reads
+ *   that log (`change_log`) from there.
+ * - /changes returns whole modseqs: a modseq's changes are never split between two answers, so the
+ *   intermediate `newState` of `hasMoreChanges` is always a consistent point. An object created and
+ *   destroyed since `sinceState` is reported destroyed only.
+ * - Email/query: filter `inMailbox` and `text` (the full-text index, accent-insensitive), sort by
+ *   `receivedAt` descending (the only sort offered so far; another is unsupportedSort), `position`,
+ *   `limit` (at most MAX_QUERY_LIMIT), `calculateTotal`. queryState is the account state;
+ *   canCalculateChanges false until Email/queryChanges exists.
+ * - Bounds: ids per /get (MAX_OBJECTS_IN_GET) and changes per /changes (MAX_CHANGES) are limits of
+ *   the session resource; over them a call is refused (requestTooLarge), not truncated.
+ */
+
+import { keywordsOf } from '../../../core/mail/index.js';
+import type { ChangeKind } from '../../../store/sql/index.js';
+import {
+  countMailboxesOfAccount,
+  findAccountUsage,
+  findMessageBodies,
+  findMessagesOfAccount,
+  listAccountChangesSince,
+  listMailboxes,
+  listMailboxIdsOfMessages,
+  listMessagesNewestFirst,
+  listThreadMembers,
+} from '../../../store/sql/index.js';
+import {
+  CORE_CAPABILITY,
+  invalidArguments,
+  MAIL_CAPABILITY,
+  type MethodContext,
+  type MethodDefinition,
+  MethodFailure,
+} from './dispatch.js';
+import { EMAIL_PROPERTIES, emailObject, MAILBOX_PROPERTIES, mailboxObject, pick } from './mail-objects.js';
+import { methodError } from './request.js';
+
+export const MAX_OBJECTS_IN_GET = 500;
+export const MAX_CHANGES = 5000;
+export const MAX_QUERY_LIMIT = 1000;
+const DEFAULT_QUERY_LIMIT = 100;
+/** Most full-text hits an Email/query filters and sorts. */
+const MAX_TEXT_HITS = 10_000;
+
+async function accountState(call: MethodContext): Promise<string> {
+  const usage = await findAccountUsage(call.ctx.db, call.account.id);
+  return String(usage?.highest_modseq ?? 0);
+}
+
+function requireAccount(call: MethodContext, args: Record<string, unknown>): void {
+  if (args.accountId !== call.account.id) {
+    throw new MethodFailure(methodError('accountNotFound', 'no such account for this user'));
+  }
+}
+
+function knownArguments(args: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(args).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) throw invalidArguments(`unknown arguments: ${unknown.join(', ')}`);
+}
+
+/** `ids` of a /get: null (all) or an array of strings, bounded. */
+function idsArgument(value: unknown): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) {
+    throw invalidArguments('ids must be null or an array of ids');
+  }
+  if (value.length > MAX_OBJECTS_IN_GET) {
+    throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} ids per call`));
+  }
+  return [...new Set(value as string[])];
+}
+
+function propertiesArgument(value: unknown, supported: readonly string[]): readonly string[] {
+  if (value === undefined || value === null) return supported;
+  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) {
+    throw invalidArguments('properties must be null or an array of names');
+  }
+  const unknown = (value as string[]).filter((p) => !supported.includes(p));
+  if (unknown.length > 0) throw invalidArguments(`unknown or unsupported properties: ${unknown.join(', ')}`);
+  return value as string[];
+}
+
+/** The arguments every /get takes (RFC 8620 §5.1), checked, and the state to answer with. */
+async function getArguments(
+  call: MethodContext,
+  args: Record<string, unknown>,
+  supported: readonly string[],
+  type: string,
+): Promise<{ ids: string[] | null; properties: readonly string[]; state: string }> {
+  requireAccount(call, args);
+  knownArguments(args, ['accountId', 'ids', 'properties']);
+  const ids = idsArgument(args.ids);
+  if (ids === null && type !== 'Mailbox') {
+    throw new MethodFailure(methodError('requestTooLarge', `${type}/get needs explicit ids`));
+  }
+  return { ids, properties: propertiesArgument(args.properties, supported), state: await accountState(call) };
+}
+
+/** A /get response: the found objects in the asked order, the others as notFound. */
+function getResponse(
+  call: MethodContext,
+  state: string,
+  wanted: readonly string[],
+  found: ReadonlyMap<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  return {
+    accountId: call.account.id,
+    state,
+    list: wanted.flatMap((id) => {
+      const object = found.get(id);
+      return object ? [object] : [];
+    }),
+    notFound: wanted.filter((id) => !found.has(id)),
+  };
+}
+
+function nonNegativeInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidArguments(`${name} must be a non-negative integer`);
+  }
+  return value;
+}
+
+async function changes(
+  call: MethodContext,
+  args: Record<string, unknown>,
+  kind: ChangeKind,
+): Promise<Record<string, unknown>> {
+  requireAccount(call, args);
+  knownArguments(args, ['accountId', 'sinceState', 'maxChanges']);
+  const current = Number(await accountState(call));
+  const since =
+    typeof args.sinceState === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(args.sinceState)
+      ? Number(args.sinceState)
+      : Number.NaN;
+  if (Number.isNaN(since)) throw invalidArguments('sinceState must be a state string from this server');
+  if (since > current) {
+    throw new MethodFailure(methodError('cannotCalculateChanges', 'sinceState is newer than the account'));
+  }
+  const asked = nonNegativeInteger(args.maxChanges, 'maxChanges', MAX_CHANGES);
+  const maxChanges = asked === 0 ? MAX_CHANGES : Math.min(asked, MAX_CHANGES);
+  // Read a bounded slice of the log; when it was cut, its last modseq may be incomplete: dropped.
+  const readLimit = 4 * maxChanges;
+  let rows = await listAccountChangesSince(call.ctx.db, call.account.id, kind, since, readLimit + 1);
+  const cut = rows.length > readLimit;
+  if (cut) {
+    const lastModseq = rows[readLimit - 1]?.modseq;
+    rows = rows.slice(0, readLimit).filter((row) => row.modseq !== lastModseq);
+    if (rows.length === 0) {
+      throw new MethodFailure(methodError('cannotCalculateChanges', 'one change touches too many objects'));
+    }
+  }
+  type Status = 'created' | 'updated' | 'destroyed';
+  const status = new Map<string, Status>();
+  let newState = since;
+  let complete = !cut;
+  for (let index = 0; index < rows.length; ) {
+    const modseq = rows[index]?.modseq as number;
+    const touched = new Map<string, Status | undefined>();
+    for (; index < rows.length && rows[index]?.modseq === modseq; index++) {
+      const { object_id: id, action } = rows[index] as (typeof rows)[number];
+      const before = touched.has(id) ? touched.get(id) : status.get(id);
+      touched.set(
+        id,
+        action === 'created'
+          ? 'created'
+          : action === 'destroyed'
+            ? before === 'created'
+              ? undefined // created and destroyed since sinceState: nothing to tell
+              : 'destroyed'
+            : (before ?? 'updated'),
+      );
+    }
+    let size = status.size;
+    for (const [id, next] of touched) size += (next ? 1 : 0) - (status.has(id) ? 1 : 0);
+    if (size > maxChanges) {
+      if (newState === since) {
+        throw new MethodFailure(
+          methodError('cannotCalculateChanges', 'one change touches more than maxChanges objects'),
+        );
+      }
+      complete = false;
+      break;
+    }
+    for (const [id, next] of touched) {
+      if (next) status.set(id, next);
+      else status.delete(id);
+    }
+    newState = modseq;
+  }
+  const ids = (wanted: Status) => [...status].filter(([, s]) => s === wanted).map(([id]) => id);
+  return {
+    accountId: call.account.id,
+    oldState: String(since),
+    newState: String(complete ? Math.max(current, newState) : newState),
+    hasMoreChanges: !complete,
+    created: ids('created'),
+    updated: ids('updated'),
+    destroyed: ids('destroyed'),
+    ...(kind === 'mailbox' ? { updatedProperties: null } : {}),
+  };
+}
+
+async function mailboxGet(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { ids, properties, state } = await getArguments(call, args, MAILBOX_PROPERTIES, 'Mailbox');
+  const boxes = await listMailboxes(call.ctx.db, call.account.id);
+  const counters = new Map(
+    (await countMailboxesOfAccount(call.ctx.db, call.account.id)).map((c) => [c.mailboxId, c]),
+  );
+  const found = new Map(
+    boxes.map((box) => [box.id, pick(mailboxObject(box, counters.get(box.id)), properties)]),
+  );
+  return getResponse(call, state, ids ?? boxes.map((box) => box.id), found);
+}
+
+async function emailGet(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { ids, properties, state } = await getArguments(call, args, EMAIL_PROPERTIES, 'Email');
+  const wanted = ids ?? [];
+  const messages = await findMessagesOfAccount(call.ctx.db, call.account.id, wanted);
+  const blobIds = [...new Set(messages.map((m) => m.blob_id))];
+  const bodies = new Map((await findMessageBodies(call.ctx.db, blobIds)).map((b) => [b.blob_id, b]));
+  const mailboxes = await listMailboxIdsOfMessages(
+    call.ctx.db,
+    call.account.id,
+    messages.map((m) => m.id),
+  );
+  const found = new Map(
+    messages.map((m) => [
+      m.id,
+      pick(emailObject(m, bodies.get(m.blob_id), mailboxes.get(m.id) ?? [], keywordsOf(m)), properties),
+    ]),
+  );
+  return getResponse(call, state, wanted, found);
+}
+
+async function emailQuery(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  requireAccount(call, args);
+  knownArguments(args, [
+    'accountId',
+    'filter',
+    'sort',
+    'position',
+    'limit',
+    'calculateTotal',
+    'collapseThreads',
+  ]);
+  const filter = args.filter ?? null;
+  if (filter !== null && (typeof filter !== 'object' || Array.isArray(filter))) {
+    throw invalidArguments('filter must be a FilterCondition');
+  }
+  const condition = (filter ?? {}) as Record<string, unknown>;
+  const unsupported = Object.keys(condition).filter((key) => key !== 'inMailbox' && key !== 'text');
+  if (unsupported.length > 0) {
+    throw new MethodFailure(
+      methodError('unsupportedFilter', `unsupported filter: ${unsupported.join(', ')}`),
+    );
+  }
+  if (condition.inMailbox !== undefined && typeof condition.inMailbox !== 'string') {
+    throw invalidArguments('inMailbox must be a mailbox id');
+  }
+  if (condition.text !== undefined && typeof condition.text !== 'string')
+    throw invalidArguments('text must be a string');
+  const sort = args.sort ?? null;
+  if (sort !== null) {
+    const valid =
+      Array.isArray(sort) &&
+      sort.every(
+        (s) =>
+          typeof s === 'object' &&
+          s !== null &&
+          (s as Record<string, unknown>).property === 'receivedAt' &&
+          (s as Record<string, unknown>).isAscending === false,
+      );
+    if (!valid)
+      throw new MethodFailure(methodError('unsupportedSort', 'only receivedAt, descending, so far'));
+  }
+  if (args.collapseThreads === true) {
+    throw new MethodFailure(methodError('unsupportedFilter', 'collapseThreads is not supported yet'));
+  }
+  const position = nonNegativeInteger(args.position, 'position', 0);
+  const limit = Math.min(nonNegativeInteger(args.limit, 'limit', DEFAULT_QUERY_LIMIT), MAX_QUERY_LIMIT);
+  const state = await accountState(call);
+  const mailboxId = condition.inMailbox as string | undefined;
+  if (mailboxId !== undefined) {
+    const boxes = await listMailboxes(call.ctx.db, call.account.id);
+    // Another account's mailbox id is unknown here: an empty result, as for a mailbox that does not exist.
+    if (!boxes.some((box) => box.id === mailboxId))
+      throw invalidArguments('inMailbox names no mailbox of this account');
+  }
+  const text = typeof condition.text === 'string' ? condition.text : undefined;
+  const onlyIds = text
+    ? await call.ctx.search.search({ accountId: call.account.id, text, limit: MAX_TEXT_HITS })
+    : undefined;
+  const { messages, total } = await listMessagesNewestFirst(call.ctx.db, call.account.id, {
+    ...(mailboxId === undefined ? {} : { mailboxId }),
+    ...(onlyIds === undefined ? {} : { onlyIds }),
+    offset: position,
+    limit,
+  });
+  return {
+    accountId: call.account.id,
+    queryState: state,
+    canCalculateChanges: false,
+    position,
+    ids: messages.map((m) => m.id),
+    ...(args.calculateTotal === true ? { total } : {}),
+    ...(limit !== (args.limit ?? DEFAULT_QUERY_LIMIT) ? { limit } : {}),
+  };
+}
+
+async function threadGet(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { ids, state } = await getArguments(call, args, ['id', 'emailIds'], 'Thread');
+  const wanted = ids ?? [];
+  const members = await listThreadMembers(call.ctx.db, call.account.id, wanted);
+  const found = new Map([...members].map(([id, emailIds]) => [id, { id, emailIds }]));
+  return getResponse(call, state, wanted, found);
+}
+
+export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<string, MethodDefinition>([
+  ['Core/echo', { capability: CORE_CAPABILITY, handler: async (_call, args) => args }],
+  ['Mailbox/get', { capability: MAIL_CAPABILITY, handler: mailboxGet }],
+  [
+    'Mailbox/changes',
+    { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'mailbox') },
+  ],
+  ['Email/query', { capability: MAIL_CAPABILITY, handler: emailQuery }],
+  ['Email/get', { capability: MAIL_CAPABILITY, handler: emailGet }],
+  ['Email/changes', { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'email') }],
+  ['Thread/get', { capability: MAIL_CAPABILITY, handler: threadGet }],
+]);

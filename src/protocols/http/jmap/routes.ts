@@ -1,0 +1,116 @@
+/**
+ * JMAP over HTTP (RFC 8620 §2–3): the session resource and the API endpoint, for the signed-in
+ * web session.
+ *
+ * Implementation notes
+ * - Authentication: the web session cookie, and (being ambient) the CSRF double-submit header on
+ *   POST like every state-changing request (see csrf.ts). Bearer tokens for other clients come with
+ *   app passwords.
+ * - `/.well-known/jmap` redirects to `/jmap/session` (RFC 8620 §2.2).
+ * - The API body is read as text and parsed here, so that malformed JSON is the JMAP `notJSON`
+ *   problem and not a generic one; its size is bounded by `maxSizeRequest` before parsing.
+ * - Request-level problems answer 400 with `application/problem+json` and the JMAP error type; a
+ *   request that passes runs every call (method errors are per call, RFC 8620 §3.6).
+ * - Not served yet, though named in the session resource as RFC 8620 requires: upload, download
+ *   and the event source (they come with the webmail's reader and push).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { assertPasswordChanged } from '../../../core/auth/index.js';
+import type { CoreContext } from '../../../core/context.js';
+import { MAX_MAILBOX_DEPTH } from '../../../core/mail/index.js';
+import type { Account } from '../../../store/sql/index.js';
+import { requireSession } from '../session-cookie.js';
+import { CORE_CAPABILITY, MAIL_CAPABILITY, runRequest } from './dispatch.js';
+import { MAIL_METHODS, MAX_OBJECTS_IN_GET } from './mail-methods.js';
+import { parseRequest, type RequestProblem } from './request.js';
+
+/** Largest API request body (maxSizeRequest): far above any batch of method calls a client sends. */
+export const MAX_SIZE_REQUEST = 1024 * 1024;
+export const MAX_CALLS_IN_REQUEST = 64;
+const CAPABILITIES: ReadonlySet<string> = new Set([CORE_CAPABILITY, MAIL_CAPABILITY]);
+
+export function sessionResource(account: Account, maxUploadBytes: number): Record<string, unknown> {
+  const body = {
+    capabilities: {
+      [CORE_CAPABILITY]: {
+        maxSizeUpload: maxUploadBytes,
+        maxConcurrentUpload: 4,
+        maxSizeRequest: MAX_SIZE_REQUEST,
+        maxConcurrentRequests: 4,
+        maxCallsInRequest: MAX_CALLS_IN_REQUEST,
+        maxObjectsInGet: MAX_OBJECTS_IN_GET,
+        maxObjectsInSet: MAX_OBJECTS_IN_GET,
+        collationAlgorithms: ['i;unicode-casemap'],
+      },
+      [MAIL_CAPABILITY]: {},
+    },
+    accounts: {
+      [account.id]: {
+        name: account.address,
+        isPersonal: true,
+        isReadOnly: false,
+        accountCapabilities: {
+          [MAIL_CAPABILITY]: {
+            maxMailboxesPerEmail: null,
+            maxMailboxDepth: MAX_MAILBOX_DEPTH,
+            maxSizeMailboxName: 255,
+            maxSizeAttachmentsPerEmail: maxUploadBytes,
+            emailQuerySortOptions: ['receivedAt'],
+            mayCreateTopLevelMailbox: true,
+          },
+        },
+      },
+    },
+    primaryAccounts: { [CORE_CAPABILITY]: account.id, [MAIL_CAPABILITY]: account.id },
+    username: account.address,
+    apiUrl: '/jmap/api',
+    downloadUrl: '/jmap/download/{accountId}/{blobId}/{name}?type={type}',
+    uploadUrl: '/jmap/upload/{accountId}/',
+    eventSourceUrl: '/jmap/eventsource?types={types}&closeafter={closeafter}&ping={ping}',
+  };
+  const state = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
+  return { ...body, state };
+}
+
+export function registerJmapRoutes(app: FastifyInstance, ctx: CoreContext, maxUploadBytes: number): void {
+  const signedIn = async (request: Parameters<typeof requireSession>[1]) => {
+    const { account } = await requireSession(ctx, request);
+    assertPasswordChanged(account);
+    return account;
+  };
+
+  app.get('/.well-known/jmap', async (_request, reply) => reply.redirect('/jmap/session', 307));
+
+  app.get('/jmap/session', async (request) => sessionResource(await signedIn(request), maxUploadBytes));
+
+  app.register(async (scope) => {
+    // Parsed below, so that bad JSON is JMAP's notJSON.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
+    );
+    scope.post('/jmap/api', { bodyLimit: MAX_SIZE_REQUEST }, async (request, reply) => {
+      const account = await signedIn(request);
+      const fail = (problem: RequestProblem) =>
+        reply.code(400).type('application/problem+json; charset=utf-8').send(problem);
+      let body: unknown;
+      try {
+        body = JSON.parse(typeof request.body === 'string' ? request.body : '');
+      } catch {
+        return fail({
+          type: 'urn:ietf:params:jmap:error:notJSON',
+          status: 400,
+          detail: 'the request body is not JSON (Content-Type: application/json)',
+        });
+      }
+      const parsed = parseRequest(body, CAPABILITIES, MAX_CALLS_IN_REQUEST);
+      if (!parsed.ok) return fail(parsed.problem);
+      const methodResponses = await runRequest({ ctx, account }, parsed.value, MAIL_METHODS);
+      return reply.type('application/json; charset=utf-8').send({
+        methodResponses,
+        sessionState: sessionResource(account, maxUploadBytes).state,
+        ...(parsed.value.createdIds ? { createdIds: parsed.value.createdIds } : {}),
+      });
+    });
+  });
+}

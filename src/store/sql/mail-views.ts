@@ -1,0 +1,203 @@
+/**
+ * Reads of one account's mail shaped for mail clients (JMAP, the webmail): mailbox counters, message
+ * lists newest first, messages by id with their mailboxes, thread members.
+ *
+ * Implementation notes
+ * - Every query is filtered by `account_id` in SQL: an id of another account reads nothing.
+ * - Id lists travel in bounded chunks (IN lists of at most 500), as elsewhere in the store.
+ * - Counters follow JMAP (RFC 8621 §2): unread = without $seen; IMAP's per-mailbox \Deleted does not
+ *   hide a message from these counts.
+ * - Lists are ordered by received date, newest first, ties by id: a stable order for paging.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { ChangeKind, ChangeLogEntry, Database, Message } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const CHUNK = 500;
+
+export interface MailboxCounters {
+  mailboxId: string;
+  total: number;
+  unread: number;
+  threads: number;
+  unreadThreads: number;
+}
+
+/** Counters of every non-empty mailbox of the account. */
+export async function countMailboxesOfAccount(db: Db, accountId: string): Promise<MailboxCounters[]> {
+  const rows = await db
+    .selectFrom('mailbox_messages')
+    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
+    .select((eb) => [
+      'mailbox_messages.mailbox_id as mailboxId',
+      eb.fn.countAll<number | string>().as('total'),
+      eb.fn
+        .sum<number | string | null>(eb.case().when('messages.seen', '=', 0).then(1).else(0).end())
+        .as('unread'),
+      eb.fn.count<number | string>('messages.thread_id').distinct().as('threads'),
+      eb.fn
+        .count<number | string>(
+          eb.case().when('messages.seen', '=', 0).then(eb.ref('messages.thread_id')).end(),
+        )
+        .distinct()
+        .as('unreadThreads'),
+    ])
+    .where('mailbox_messages.account_id', '=', accountId)
+    .groupBy('mailbox_messages.mailbox_id')
+    .execute();
+  return rows.map((row) => ({
+    mailboxId: row.mailboxId,
+    total: Number(row.total),
+    unread: Number(row.unread ?? 0),
+    threads: Number(row.threads),
+    unreadThreads: Number(row.unreadThreads),
+  }));
+}
+
+export interface ListedMessage {
+  id: string;
+  threadId: string;
+  receivedAt: number;
+}
+
+/**
+ * The account's messages (or one mailbox's), newest first: `offset`/`limit` of the list and its
+ * total. `onlyIds`: restricted to these (a full-text search's hits).
+ */
+export async function listMessagesNewestFirst(
+  db: Db,
+  accountId: string,
+  options: { mailboxId?: string; onlyIds?: readonly string[]; offset: number; limit: number },
+): Promise<{ messages: ListedMessage[]; total: number }> {
+  if (options.onlyIds !== undefined) {
+    // Few ids (a search's hits): read them, sort here.
+    const rows: ListedMessage[] = [];
+    for (let start = 0; start < options.onlyIds.length; start += CHUNK) {
+      let query = db
+        .selectFrom('messages')
+        .select(['messages.id as id', 'messages.thread_id as threadId', 'messages.received_at as receivedAt'])
+        .where('messages.account_id', '=', accountId)
+        .where('messages.id', 'in', options.onlyIds.slice(start, start + CHUNK));
+      if (options.mailboxId !== undefined) {
+        const mailboxId = options.mailboxId;
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('mailbox_messages')
+              .select('mailbox_messages.uid')
+              .whereRef('mailbox_messages.message_id', '=', 'messages.id')
+              .where('mailbox_messages.mailbox_id', '=', mailboxId),
+          ),
+        );
+      }
+      rows.push(...(await query.execute()));
+    }
+    rows.sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return { messages: rows.slice(options.offset, options.offset + options.limit), total: rows.length };
+  }
+  let base = db.selectFrom('messages').where('messages.account_id', '=', accountId);
+  if (options.mailboxId !== undefined) {
+    base = base
+      .innerJoin('mailbox_messages', 'mailbox_messages.message_id', 'messages.id')
+      .where('mailbox_messages.mailbox_id', '=', options.mailboxId);
+  }
+  const messages = await base
+    .select(['messages.id as id', 'messages.thread_id as threadId', 'messages.received_at as receivedAt'])
+    .orderBy('messages.received_at', 'desc')
+    .orderBy('messages.id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  const count = await base
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { messages, total: Number(count.n) };
+}
+
+/** The account's messages with these ids (others are absent from the result). */
+export async function findMessagesOfAccount(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Message[]> {
+  const rows: Message[] = [];
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    rows.push(
+      ...(await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', 'in', ids.slice(start, start + CHUNK))
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** Mailbox ids of each of these messages of the account. */
+export async function listMailboxIdsOfMessages(
+  db: Db,
+  accountId: string,
+  messageIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  for (let start = 0; start < messageIds.length; start += CHUNK) {
+    const rows = await db
+      .selectFrom('mailbox_messages')
+      .select(['message_id', 'mailbox_id'])
+      .where('account_id', '=', accountId)
+      .where('message_id', 'in', messageIds.slice(start, start + CHUNK))
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.message_id) ?? [];
+      list.push(row.mailbox_id);
+      result.set(row.message_id, list);
+    }
+  }
+  return result;
+}
+
+/** The account's messages of these threads, oldest first within each thread. */
+export async function listThreadMembers(
+  db: Db,
+  accountId: string,
+  threadIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  for (let start = 0; start < threadIds.length; start += CHUNK) {
+    const rows = await db
+      .selectFrom('messages')
+      .select(['id', 'thread_id'])
+      .where('account_id', '=', accountId)
+      .where('thread_id', 'in', threadIds.slice(start, start + CHUNK))
+      .orderBy('received_at')
+      .orderBy('id')
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.thread_id) ?? [];
+      list.push(row.id);
+      result.set(row.thread_id, list);
+    }
+  }
+  return result;
+}
+
+/** The account's changes of one kind after `modseq`, oldest first, at most `limit` rows. */
+export async function listAccountChangesSince(
+  db: Db,
+  accountId: string,
+  kind: ChangeKind,
+  modseq: number,
+  limit: number,
+): Promise<Pick<ChangeLogEntry, 'modseq' | 'object_id' | 'action'>[]> {
+  return db
+    .selectFrom('change_log')
+    .select(['modseq', 'object_id', 'action'])
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('modseq', '>', modseq)
+    .orderBy('modseq')
+    .limit(limit)
+    .execute();
+}
