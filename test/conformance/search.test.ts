@@ -21,9 +21,23 @@ const ACCOUNT_B = 'acc-b';
 const T0 = 1_750_000_000_000;
 const FAST_CHECK_SEED = 20_250_901;
 
-function createIndex(backend: TestBackend, store: TestSqlStore): SearchIndex {
-  return backend === 'sqlite' ? createSqliteSearchIndex(store.db) : createPostgresSearchIndex(store.db);
+function createIndex(backend: TestBackend, store: TestSqlStore, textFirstMaxMatches?: number): SearchIndex {
+  return backend === 'sqlite'
+    ? createSqliteSearchIndex(store.db, textFirstMaxMatches)
+    : createPostgresSearchIndex(store.db);
 }
+
+// SQLite answers a text search from the word's texts or from the account's documents, depending on
+// how many texts match: both plans run the whole suite (0 forces the second).
+const variants = testBackends().flatMap(
+  (backend): { label: string; backend: TestBackend; textFirstMaxMatches: number | undefined }[] =>
+    backend === 'sqlite'
+      ? [
+          { label: 'sqlite, texts first', backend, textFirstMaxMatches: undefined },
+          { label: 'sqlite, account first', backend, textFirstMaxMatches: 0 },
+        ]
+      : [{ label: backend, backend, textFirstMaxMatches: undefined }],
+);
 
 let sequence = 0;
 function buildDocument(overrides: Partial<SearchDocument> = {}): SearchDocument {
@@ -51,13 +65,13 @@ async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe.each(testBackends())('search index on %s', (backend) => {
+describe.each(variants)('search index on $label', ({ backend, textFirstMaxMatches }) => {
   let store: TestSqlStore;
   let search: SearchIndex;
 
   beforeEach(async () => {
     store = await openTestDatabase(backend);
-    search = createIndex(backend, store);
+    search = createIndex(backend, store, textFirstMaxMatches);
     await search.ensureSchema();
   });
 
