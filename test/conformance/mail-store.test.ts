@@ -16,6 +16,7 @@ import {
   keywordsOf,
   reindexAllMessages,
   storeMessageBody,
+  updateEmails,
 } from '../../src/core/mail/index.js';
 import type { SearchQuery } from '../../src/store/search/index.js';
 import {
@@ -244,6 +245,57 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       [other.messageId, 'created'],
       [first.messageId, 'updated'],
     ]);
+  });
+
+  it('sets keywords and mailboxes as wholes, one modseq for the call, each email failing alone', async () => {
+    const a = await deliver(sylvie, message({ Subject: 'a' }));
+    const b = await deliver(sylvie, message({ Subject: 'b' }));
+    const other = await deliver(jean, message({ Subject: 'ailleurs' }));
+    const archive = await findMailboxByRole(t.ctx.db, sylvie.id, 'archive');
+    const jeanInbox = await findMailboxByRole(t.ctx.db, jean.id, 'inbox');
+    const results = await updateEmails(
+      t.ctx,
+      sylvie.id,
+      new Map([
+        [a.messageId, { keywords: ['$Seen', 'Projet'], mailboxIds: [archive?.id as string] }],
+        [b.messageId, { mailboxIds: [] }],
+        [other.messageId, { keywords: ['$seen'] }],
+        ['absent', { keywords: [] }],
+      ]),
+    );
+    expect([...results].map(([id, r]) => [id, r.ok ? 'ok' : r.error.code])).toEqual([
+      [a.messageId, 'ok'],
+      [b.messageId, 'email.no_mailbox'],
+      [other.messageId, 'email.not_found'],
+      ['absent', 'email.not_found'],
+    ]);
+    expect(
+      (
+        await updateEmails(
+          t.ctx,
+          sylvie.id,
+          new Map([[b.messageId, { mailboxIds: [jeanInbox?.id as string] }]]),
+        )
+      ).get(b.messageId),
+    ).toMatchObject({ ok: false, error: { code: 'mailbox.not_found' } });
+    const moved = await listMailboxMessages(t.ctx.db, sylvie.id, archive?.id as string);
+    expect(moved.map((e) => [e.uid, e.message.id, keywordsOf(e.message)])).toEqual([
+      [1, a.messageId, ['$seen', 'projet']],
+    ]);
+    expect((await listMailboxMessages(t.ctx.db, sylvie.id, a.mailboxId)).map((e) => e.message.id)).toEqual([
+      b.messageId,
+    ]);
+    // Jean's message is untouched; the log says: a left the Inbox, joined Archive (not created).
+    expect(
+      keywordsOf((await findMessagesOfAccount(t.ctx.db, jean.id, [other.messageId]))[0] as never),
+    ).toEqual([]);
+    const log = await listAccountChangesSince(t.ctx.db, sylvie.id, 'email', b.modseq, 10);
+    expect(new Set(log.map((c) => c.modseq)).size).toBe(1);
+    expect(log.map((c) => c.action).sort()).toEqual(['expunged', 'updated']);
+    // The same sets again change nothing and take no modseq.
+    const usage = await findAccountUsage(t.ctx.db, sylvie.id);
+    await updateEmails(t.ctx, sylvie.id, new Map([[a.messageId, { keywords: ['projet', '$seen'] }]]));
+    expect((await findAccountUsage(t.ctx.db, sylvie.id))?.highest_modseq).toBe(usage?.highest_modseq);
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

@@ -4,6 +4,7 @@
  * changes, accent-insensitive text search, and one user's ids refused to another.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readMessageBytes } from '../../src/core/mail/index.js';
 import { swaksDeliver } from '../helpers/clients.js';
 import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
@@ -252,6 +253,243 @@ describe('JMAP Mail, read side', () => {
     expect(second).toMatchObject({ hasMoreChanges: false });
     expect(second.created).toHaveLength(1);
     expect(second.created).not.toEqual(first.created);
+  });
+
+  it('pushes state changes to open event streams within a second of a delivery (EventSource)', async () => {
+    const { client, accountId } = await signedIn('sdupont');
+    expect((await t.client().request('GET', '/jmap/eventsource?types=*&closeafter=no&ping=0')).status).toBe(
+      401,
+    );
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const stream = async (query: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${t.baseUrl}/jmap/eventsource?${query}`, {
+        headers: { cookie, accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      /** The next event's data, or null when the stream ended. */
+      const next = async (): Promise<{ event: string; data: Record<string, unknown> } | null> => {
+        for (;;) {
+          const end = buffered.indexOf('\n\n');
+          if (end >= 0) {
+            const block = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
+            return { event, data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null') };
+          }
+          const { value, done } = await reader.read();
+          if (done) return null;
+          buffered += decoder.decode(value, { stream: true });
+        }
+      };
+      return { next, close: () => controller.abort() };
+    };
+    const live = await stream('types=*&closeafter=no&ping=0');
+    const once = await stream('types=Email&closeafter=state&ping=0');
+    try {
+      // closeafter=no: the current state at once.
+      const initial = await live.next();
+      const state = nth(await jmap(client, [['Email/get', { accountId, ids: [] }, 'g']]), 0).state;
+      expect(initial).toEqual({
+        event: 'state',
+        data: {
+          '@type': 'StateChange',
+          changed: { [accountId]: { Mailbox: state, Email: state, Thread: state } },
+        },
+      });
+      // Within a second of the acknowledgement (the 250 reaches swaks before it exits: the push may
+      // even come first).
+      let pushedAt = 0;
+      const waiting = live.next().then((event) => {
+        pushedAt = performance.now();
+        return event;
+      });
+      await deliver('sylvie.dupont@ac-test.fr', 'Nouveau', 'Arrivé.');
+      const acknowledgedAt = performance.now();
+      const pushed = await waiting;
+      expect(pushedAt - acknowledgedAt).toBeLessThan(1000);
+      const changed = (pushed?.data.changed ?? {}) as Record<string, Record<string, string>>;
+      const newState = changed[accountId]?.Email as string;
+      expect(Number(newState)).toBeGreaterThan(Number(state));
+      const changes = nth(await jmap(client, [['Email/changes', { accountId, sinceState: state }, 'c']]), 0);
+      expect(changes.newState).toBe(newState);
+      expect(changes.created).toHaveLength(1);
+      // closeafter=state: that one change, then the end of the stream; only the asked type.
+      expect(await once.next()).toEqual({
+        event: 'state',
+        data: { '@type': 'StateChange', changed: { [accountId]: { Email: newState } } },
+      });
+      expect(await once.next()).toBeNull();
+    } finally {
+      live.close();
+      once.close();
+    }
+  });
+
+  it('downloads a message as stored, as an attachment, for its owner only', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Pièce', 'Le texte.');
+    const sylvie = await signedIn('sdupont');
+    const responses = await jmap(sylvie.client, [
+      ['Email/query', { accountId: sylvie.accountId }, 'q'],
+      [
+        'Email/get',
+        {
+          accountId: sylvie.accountId,
+          '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
+          properties: ['blobId'],
+        },
+        'g',
+      ],
+    ]);
+    const blobId = (nth(responses, 1).list as { blobId: string }[])[0]?.blobId as string;
+    const path = `/jmap/download/${sylvie.accountId}/${blobId}/pi%C3%A8ce.eml?type=text/html`;
+    const cookieOf = (c: HttpClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(t.baseUrl + path, { headers: { cookie: cookieOf(sylvie.client) } });
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.equals(await readMessageBytes(t.server.facteur.ctx, blobId))).toBe(true);
+    // Never rendered as a page of ours, whatever type was asked.
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="pi_ce.eml"; filename*=UTF-8''pi%C3%A8ce.eml`,
+    );
+    expect(response.headers.get('content-security-policy')).toContain('sandbox');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+
+    // Jean knows the blob id: still nothing, in his account or in hers.
+    const jean = await signedIn('jmartin');
+    for (const attempt of [
+      path,
+      `/jmap/download/${jean.accountId}/${blobId}/x.eml`,
+      `/jmap/download/${jean.accountId}/..%2F..%2Fsecret.key/x`,
+    ]) {
+      const refused = await fetch(t.baseUrl + attempt, { headers: { cookie: cookieOf(jean.client) } });
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).not.toContain('Le texte');
+    }
+    expect((await fetch(t.baseUrl + path)).status).toBe(401);
+  });
+
+  it('marks read, flags and moves mail with Email/set, seen at once by an IMAP session', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'À classer', 'Compte rendu.');
+    const { client, accountId } = await signedIn('sdupont');
+    const imap = await ImapTestClient.open(t.server.imapsPort, { tls: true });
+    imapClients.push(imap);
+    expect(await imap.command(`LOGIN sdupont "${PASSWORD}"`)).toMatch(/^T\d+ OK/m);
+    await imap.command('SELECT INBOX');
+    const listed = await jmap(client, [
+      ['Mailbox/get', { accountId, properties: ['role'] }, 'm'],
+      ['Email/query', { accountId }, 'q'],
+    ]);
+    const roles = new Map((nth(listed, 0).list as { id: string; role: string }[]).map((b) => [b.role, b.id]));
+    const id = (nth(listed, 1).ids as string[])[0] as string;
+    const before = nth(listed, 1).queryState as string;
+
+    const marked = nth(
+      await jmap(client, [
+        [
+          'Email/set',
+          {
+            accountId,
+            ifInState: before,
+            update: { [id]: { 'keywords/$seen': true, 'keywords/$flagged': true } },
+          },
+          's',
+        ],
+      ]),
+      0,
+    );
+    expect(marked).toMatchObject({ oldState: before, updated: { [id]: null }, notUpdated: null });
+    expect(await imap.command('FETCH 1 (FLAGS)')).toMatch(
+      /^\* 1 FETCH \(FLAGS \((\\Seen \\Flagged|\\Flagged \\Seen)\)\)/m,
+    );
+
+    // Moved to Archive: gone from the IMAP Inbox, present in Archive; for JMAP the same email, updated.
+    const moved = nth(
+      await jmap(client, [
+        [
+          'Email/set',
+          { accountId, update: { [id]: { mailboxIds: { [roles.get('archive') as string]: true } } } },
+          's',
+        ],
+      ]),
+      0,
+    );
+    expect(moved.updated).toEqual({ [id]: null });
+    expect(await imap.command('NOOP')).toMatch(/^\* 1 EXPUNGE\r\n/m);
+    const archive = await imap.command('EXAMINE Archive');
+    expect(archive).toMatch(/^\* 1 EXISTS/m);
+    const changes = nth(
+      await jmap(client, [['Email/changes', { accountId, sinceState: marked.newState }, 'c']]),
+      0,
+    );
+    expect(changes).toMatchObject({ created: [], updated: [id], destroyed: [] });
+    const [get] = await jmap(client, [
+      ['Email/get', { accountId, ids: [id], properties: ['mailboxIds', 'keywords'] }, 'g'],
+    ]);
+    expect(get?.[1].list).toEqual([
+      {
+        id,
+        mailboxIds: { [roles.get('archive') as string]: true },
+        keywords: { $seen: true, $flagged: true },
+      },
+    ]);
+
+    // Refusals: a stale state, no mailbox, an unknown property, a bad keyword, another's mailbox.
+    const stale = nth(
+      await jmap(client, [['Email/set', { accountId, ifInState: before, update: {} }, 's']]),
+      0,
+    );
+    expect(stale.type).toBe('stateMismatch');
+    const refused = nth(
+      await jmap(client, [['Email/set', { accountId, update: { [id]: { mailboxIds: {} } } }, 'a']]),
+      0,
+    );
+    expect(refused.notUpdated).toMatchObject({
+      [id]: { type: 'invalidProperties', properties: ['mailboxIds'] },
+    });
+    for (const patch of [
+      { subject: 'Piraté' },
+      { 'keywords/bad(keyword': true },
+      { 'mailboxIds/nope': true },
+      { keywords: { $seen: false } },
+    ]) {
+      const answer = nth(await jmap(client, [['Email/set', { accountId, update: { [id]: patch } }, 'x']]), 0);
+      expect((answer.notUpdated as Record<string, { type: string }>)[id]?.type).toBe('invalidProperties');
+    }
+    const mixed = nth(
+      await jmap(client, [
+        ['Email/set', { accountId, update: { [id]: { keywords: {}, 'keywords/$seen': true } } }, 'x'],
+      ]),
+      0,
+    );
+    expect((mixed.notUpdated as Record<string, { type: string }>)[id]?.type).toBe('invalidPatch');
+    // Nothing of the refused patches took effect.
+    const [still] = await jmap(client, [
+      ['Email/get', { accountId, ids: [id], properties: ['mailboxIds', 'keywords', 'subject'] }, 'g'],
+    ]);
+    expect(still?.[1].list).toEqual([
+      {
+        id,
+        mailboxIds: { [roles.get('archive') as string]: true },
+        keywords: { $seen: true, $flagged: true },
+        subject: 'À classer',
+      },
+    ]);
+
+    // Jean cannot touch it.
+    const jean = await signedIn('jmartin');
+    const foreign = nth(
+      await jmap(jean.client, [
+        ['Email/set', { accountId: jean.accountId, update: { [id]: { 'keywords/$seen': null } } }, 's'],
+      ]),
+      0,
+    );
+    expect(foreign.notUpdated).toEqual({ [id]: { type: 'notFound', description: 'no such email' } });
   });
 
   it("never shows one user's mail to another: their ids are not found, their account refused", async () => {

@@ -76,7 +76,9 @@ export async function copyMessages(
           modseq,
           deleted: row.deleted,
         });
-        changes.push(emailChange(accountId, modseq, row.message.id, targetId, targetUid, 'created'));
+        // 'updated', not 'created': the email existed before (JMAP /changes); IMAP sessions see a
+        // UID above theirs as an arrival whatever the action.
+        changes.push(emailChange(accountId, modseq, row.message.id, targetId, targetUid, 'updated'));
       }
       pairs.push([row.uid, targetUid ?? row.uid]);
       if (move && sourceId !== targetId) {

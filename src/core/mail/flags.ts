@@ -87,12 +87,7 @@ export async function changeFlags(
       }
       modseq ??= await nextModseq(trx, accountId);
       if (keywordsChanged) {
-        await trx
-          .updateTable('messages')
-          .set({ ...columnsOf(after), modseq })
-          .where('account_id', '=', accountId)
-          .where('id', '=', row.message.id)
-          .execute();
+        await writeKeywords(trx, accountId, row.message.id, after, modseq);
         // The message's other mailboxes see the change too.
         const memberships = await trx
           .selectFrom('mailbox_messages')
@@ -287,7 +282,23 @@ function deletedAfterChange(before: boolean, change: FlagChange): boolean {
   return before && !change.deleted;
 }
 
-function columnsOf(keywords: string[]) {
+/** Stores a message's new keywords with the modseq of the change. */
+export async function writeKeywords(
+  trx: Transaction<Database>,
+  accountId: string,
+  messageId: string,
+  keywords: string[],
+  modseq: number,
+): Promise<void> {
+  await trx
+    .updateTable('messages')
+    .set({ ...keywordColumns(keywords), modseq })
+    .where('account_id', '=', accountId)
+    .where('id', '=', messageId)
+    .execute();
+}
+
+function keywordColumns(keywords: string[]) {
   const set = new Set(keywords);
   const others = keywords.filter((k) => !(SYSTEM_KEYWORDS as readonly string[]).includes(k));
   return {

@@ -12,6 +12,7 @@ export {
   storeMessageBody,
   wouldExceedQuota,
 } from './deliver.js';
+export { type EmailUpdate, type EmailUpdateResult, updateEmails } from './email-update.js';
 export {
   changeFlags,
   expungeDeleted,

@@ -197,7 +197,9 @@ export class SelectedMailbox {
     for (const change of changes) {
       if (change.uid === null) continue;
       if (change.action === 'expunged') gone.add(change.uid);
-      else if (change.action === 'created' && change.uid > highest) arrived.add(change.uid);
+      // A UID above the view's is a new membership: a delivery ('created') or a message copied or
+      // moved in ('updated': the email itself existed before, which JMAP /changes must tell apart).
+      else if (change.uid > highest) arrived.add(change.uid);
       else if (change.action === 'updated') touched.set(change.uid, change.modseq);
     }
 

@@ -44,6 +44,7 @@ export {
 } from './establishments.js';
 export { announceWrite, inGroupCommit, type WriteAnnouncement, type WriteUnit } from './group-commit.js';
 export {
+  accountHasBlob,
   countMailboxesOfAccount,
   findMessagesOfAccount,
   type ListedMessage,

@@ -201,3 +201,15 @@ export async function listAccountChangesSince(
     .limit(limit)
     .execute();
 }
+
+/** Whether one of the account's messages is stored in this blob (downloads check ownership so). */
+export async function accountHasBlob(db: Db, accountId: string, blobId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('blob_id', '=', blobId)
+    .where('account_id', '=', accountId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

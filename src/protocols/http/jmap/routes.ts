@@ -11,8 +11,8 @@
  *   problem and not a generic one; its size is bounded by `maxSizeRequest` before parsing.
  * - Request-level problems answer 400 with `application/problem+json` and the JMAP error type; a
  *   request that passes runs every call (method errors are per call, RFC 8620 §3.6).
- * - Not served yet, though named in the session resource as RFC 8620 requires: upload, download
- *   and the event source (they come with the webmail's reader and push).
+ * - Push: the event source (event-source.ts); whole messages: download (download.ts). Not served
+ *   yet, though named in the session resource as RFC 8620 requires: upload (with the composer).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +22,8 @@ import { MAX_MAILBOX_DEPTH } from '../../../core/mail/index.js';
 import type { Account } from '../../../store/sql/index.js';
 import { requireSession } from '../session-cookie.js';
 import { CORE_CAPABILITY, MAIL_CAPABILITY, runRequest } from './dispatch.js';
+import { registerDownload } from './download.js';
+import { registerEventSource } from './event-source.js';
 import { MAIL_METHODS, MAX_OBJECTS_IN_GET } from './mail-methods.js';
 import { parseRequest, type RequestProblem } from './request.js';
 
@@ -81,6 +83,9 @@ export function registerJmapRoutes(app: FastifyInstance, ctx: CoreContext, maxUp
   };
 
   app.get('/.well-known/jmap', async (_request, reply) => reply.redirect('/jmap/session', 307));
+
+  registerEventSource(app, ctx, signedIn);
+  registerDownload(app, ctx, signedIn);
 
   app.get('/jmap/session', async (request) => sessionResource(await signedIn(request), maxUploadBytes));
 
