@@ -3,9 +3,13 @@
  * request-level problems, method errors, result references, /changes after SMTP delivery and IMAP
  * changes, accent-insensitive text search, and one user's ids refused to another.
  */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMessageBytes } from '../../src/core/mail/index.js';
-import { swaksDeliver } from '../helpers/clients.js';
+import { swaks, swaksDeliver } from '../helpers/clients.js';
 import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
 
@@ -372,6 +376,110 @@ describe('JMAP Mail, read side', () => {
       expect(await refused.text()).not.toContain('Le texte');
     }
     expect((await fetch(t.baseUrl + path)).status).toBe(401);
+  });
+
+  it('gives the body parts and values of a multipart message, and its attachment decoded', async () => {
+    const pdf = Buffer.from('%PDF-1.4 bulletin du premier trimestre \u00e9\u00e8 \x00\x01\x02', 'latin1');
+    const raw = [
+      'From: parent@example.org',
+      'To: sylvie.dupont@ac-test.fr',
+      'Subject: Bulletin',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m"',
+      '',
+      '--m',
+      'Content-Type: multipart/alternative; boundary="a"',
+      '',
+      '--a',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Bonjour, voici le bulletin de l=C3=A9l=C3=A8ve.',
+      '--a',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Bonjour, voici le <b>bulletin</b>.</p>',
+      '--a--',
+      '--m',
+      "Content-Type: application/pdf; name*=UTF-8''bulletin%20%C3%A9l%C3%A8ve.pdf",
+      'Content-Disposition: attachment',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64'),
+      '--m--',
+      '',
+    ].join('\r\n');
+    const file = join(mkdtempSync(join(tmpdir(), 'jmap-mime-')), 'message.eml');
+    writeFileSync(file, raw);
+    const sent = await swaks(t.server.smtpPort, [
+      '--from',
+      'parent@example.org',
+      '--to',
+      'sylvie.dupont@ac-test.fr',
+      '--data',
+      file,
+    ]);
+    expect(sent.code, sent.stdout).toBe(0);
+    const { client, accountId } = await signedIn('sdupont');
+    const got = nth(
+      await jmap(client, [
+        ['Email/query', { accountId }, 'q'],
+        [
+          'Email/get',
+          {
+            accountId,
+            '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
+            properties: ['textBody', 'htmlBody', 'attachments', 'bodyValues', 'hasAttachment'],
+            fetchAllBodyValues: true,
+            maxBodyValueBytes: 26,
+          },
+          'g',
+        ],
+      ]),
+      1,
+    );
+    const email = (got.list as Record<string, unknown>[])[0] as Record<string, unknown>;
+    expect(email.hasAttachment).toBe(true);
+    expect((email.textBody as { partId: string; type: string }[]).map((p) => [p.partId, p.type])).toEqual([
+      ['1.1', 'text/plain'],
+    ]);
+    expect((email.htmlBody as { partId: string; type: string }[]).map((p) => [p.partId, p.type])).toEqual([
+      ['1.2', 'text/html'],
+    ]);
+    const [attachment] = email.attachments as {
+      partId: string;
+      blobId: string;
+      name: string;
+      type: string;
+      size: number;
+      disposition: string;
+    }[];
+    expect(attachment).toMatchObject({
+      partId: '2',
+      name: 'bulletin élève.pdf',
+      type: 'application/pdf',
+      size: pdf.length,
+      disposition: 'attachment',
+    });
+    // Decoded, cut at 26 bytes on a character boundary ("é" is two bytes and would straddle 26).
+    expect(email.bodyValues).toEqual({
+      '1.1': { value: 'Bonjour, voici le bulletin', isEncodingProblem: false, isTruncated: true },
+      '1.2': { value: '<p>Bonjour, voici le <b>bu', isEncodingProblem: false, isTruncated: true },
+    });
+    const cookieOf = (c: HttpClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const path = `/jmap/download/${accountId}/${attachment?.blobId}/bulletin.pdf?type=application/pdf`;
+    const download = await fetch(t.baseUrl + path, { headers: { cookie: cookieOf(client) } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    const jean = await signedIn('jmartin');
+    const foreign = `/jmap/download/${jean.accountId}/${attachment?.blobId}/bulletin.pdf`;
+    expect((await fetch(t.baseUrl + foreign, { headers: { cookie: cookieOf(jean.client) } })).status).toBe(
+      404,
+    );
+    // A part that does not exist is not found either.
+    const missing = `/jmap/download/${accountId}/${attachment?.blobId.replace(/_2$/, '_9')}/x`;
+    expect((await fetch(t.baseUrl + missing, { headers: { cookie: cookieOf(client) } })).status).toBe(404);
   });
 
   it('marks read, flags and moves mail with Email/set, seen at once by an IMAP session', async () => {

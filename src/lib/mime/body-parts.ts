@@ -94,12 +94,22 @@ export interface BodySummary {
   attachments: AttachmentInfo[];
 }
 
-export function summariseBody(raw: Buffer, root: MimePart, maxTextChars: number): BodySummary {
+/** The message's text body, HTML body and attachments, as parts (RFC 8621 §4.1.4). */
+export function splitBody(root: MimePart): {
+  textBody: MimePart[];
+  htmlBody: MimePart[];
+  attachments: MimePart[];
+} {
   const split: Split = { textBody: [], htmlBody: [], attachments: [] };
   splitParts([root], 'mixed', false, split);
+  return { textBody: split.textBody ?? [], htmlBody: split.htmlBody ?? [], attachments: split.attachments };
+}
+
+export function summariseBody(raw: Buffer, root: MimePart, maxTextChars: number): BodySummary {
+  const split = splitBody(root);
   const texts: string[] = [];
   let length = 0;
-  for (const part of split.textBody ?? []) {
+  for (const part of split.textBody) {
     if (length >= maxTextChars) break;
     if (part.type !== 'text' && part.type !== 'multipart') continue;
     const decoded = decodeText(raw, part);

@@ -25,6 +25,7 @@
  *   - an unquoted parameter value with spaces (`filename=a b.doc`): Python keeps `a`, we keep `a b.doc`.
  */
 export { parseAddressList } from './address.js';
+export { attachmentSize, partFilename, splitBody } from './body-parts.js';
 export { parseDate, parseDateDay } from './date.js';
 export { decodeBody, decodeText, getHeaders, getMessageHeaders } from './decode.js';
 export { decodeHeaderValue } from './encoded-words.js';

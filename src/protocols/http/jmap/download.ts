@@ -1,6 +1,7 @@
 /**
  * JMAP blob download (RFC 8620 §6.2): `GET /jmap/download/{accountId}/{blobId}/{name}?type=…`, the
- * raw bytes of one of the signed-in user's messages (save as .eml, "show original").
+ * raw bytes of one of the signed-in user's messages (save as .eml, "show original"), or one of its
+ * parts decoded (an attachment: the part blob ids of mail-objects.ts).
  *
  * Implementation notes
  * - Ownership: the blob must be the body of a message of this account. Blobs are shared between
@@ -14,11 +15,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../../core/context.js';
-import { readMessageBytes } from '../../../core/mail/index.js';
+import { bodyDescriptions, readMessageBytes } from '../../../core/mail/index.js';
+import { decodeBody, findPart } from '../../../lib/mime/index.js';
 import { isBlobId } from '../../../store/blob/index.js';
 import type { Account } from '../../../store/sql/index.js';
 import { accountHasBlob } from '../../../store/sql/index.js';
 import { problem, sendProblem } from '../problems.js';
+import { parsePartBlobId } from './mail-objects.js';
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/i;
 
@@ -32,10 +35,22 @@ export function registerDownload(
     const { accountId, blobId, name = '' } = request.params as Partial<Record<string, string>>;
     const notFound = () =>
       sendProblem(reply, problem(404, 'blob.not_found', 'no such blob for this account'));
-    if (accountId !== account.id || !isBlobId(blobId)) return notFound();
-    if (!(await accountHasBlob(ctx.db, account.id, blobId))) return notFound();
+    if (accountId !== account.id || blobId === undefined) return notFound();
+    const part = parsePartBlobId(blobId);
+    const messageBlobId = part?.messageBlobId ?? blobId;
+    if (!isBlobId(messageBlobId) || !(await accountHasBlob(ctx.db, account.id, messageBlobId))) {
+      return notFound();
+    }
     const type = String((request.query as Record<string, unknown>).type ?? '');
-    const bytes = await readMessageBytes(ctx, blobId);
+    let bytes = await readMessageBytes(ctx, messageBlobId);
+    if (part) {
+      // An attachment: decoded from the message by its stored structure.
+      const described = await bodyDescriptions(ctx, [messageBlobId], { envelope: false, structure: true });
+      const root = described.get(messageBlobId)?.root;
+      const found = root ? findPart(root, part.partId) : null;
+      if (!found) return notFound();
+      bytes = decodeBody(bytes, found);
+    }
     const fallback = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'message';
     return reply
       .header('content-type', MEDIA_TYPE.test(type) ? type : 'application/octet-stream')

@@ -18,7 +18,8 @@
  *   the session resource; over them a call is refused (requestTooLarge), not truncated.
  */
 
-import { type EmailUpdate, keywordsOf, updateEmails } from '../../../core/mail/index.js';
+import { type EmailUpdate, keywordsOf, readMessageBytes, updateEmails } from '../../../core/mail/index.js';
+import type { MimePart } from '../../../lib/mime/index.js';
 import type { ChangeKind } from '../../../store/sql/index.js';
 import {
   countMailboxesOfAccount,
@@ -39,7 +40,15 @@ import {
   type MethodDefinition,
   MethodFailure,
 } from './dispatch.js';
-import { EMAIL_PROPERTIES, emailObject, MAILBOX_PROPERTIES, mailboxObject, pick } from './mail-objects.js';
+import {
+  BODY_PROPERTIES,
+  bodyProperties,
+  EMAIL_PROPERTIES,
+  emailObject,
+  MAILBOX_PROPERTIES,
+  mailboxObject,
+  pick,
+} from './mail-objects.js';
 import { type MethodError, methodError } from './request.js';
 
 export const MAX_OBJECTS_IN_GET = 500;
@@ -93,9 +102,10 @@ async function getArguments(
   args: Record<string, unknown>,
   supported: readonly string[],
   type: string,
+  extraArguments: readonly string[] = [],
 ): Promise<{ ids: string[] | null; properties: readonly string[]; state: string }> {
   requireAccount(call, args);
-  knownArguments(args, ['accountId', 'ids', 'properties']);
+  knownArguments(args, ['accountId', 'ids', 'properties', ...extraArguments]);
   const ids = idsArgument(args.ids);
   if (ids === null && type !== 'Mailbox') {
     throw new MethodFailure(methodError('requestTooLarge', `${type}/get needs explicit ids`));
@@ -224,11 +234,34 @@ async function mailboxGet(
   return getResponse(call, state, ids ?? boxes.map((box) => box.id), found);
 }
 
+const BODY_VALUE_ARGUMENTS = [
+  'fetchTextBodyValues',
+  'fetchHTMLBodyValues',
+  'fetchAllBodyValues',
+  'maxBodyValueBytes',
+  'bodyProperties',
+] as const;
+
 async function emailGet(
   call: MethodContext,
   args: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const { ids, properties, state } = await getArguments(call, args, EMAIL_PROPERTIES, 'Email');
+  const supported = [...EMAIL_PROPERTIES, ...BODY_PROPERTIES];
+  const { ids, properties, state } = await getArguments(call, args, supported, 'Email', BODY_VALUE_ARGUMENTS);
+  if (args.bodyProperties !== undefined && args.bodyProperties !== null) {
+    throw invalidArguments('bodyProperties is not supported yet: parts come with their default properties');
+  }
+  for (const flag of ['fetchTextBodyValues', 'fetchHTMLBodyValues', 'fetchAllBodyValues'] as const) {
+    if (args[flag] !== undefined && typeof args[flag] !== 'boolean')
+      throw invalidArguments(`${flag} must be a boolean`);
+  }
+  const values = {
+    text: args.fetchTextBodyValues === true,
+    html: args.fetchHTMLBodyValues === true,
+    all: args.fetchAllBodyValues === true,
+    maxBytes: nonNegativeInteger(args.maxBodyValueBytes, 'maxBodyValueBytes', 0),
+  };
+  const withBody = properties.some((p) => BODY_PROPERTIES.includes(p));
   const wanted = ids ?? [];
   const messages = await findMessagesOfAccount(call.ctx.db, call.account.id, wanted);
   const blobIds = [...new Set(messages.map((m) => m.blob_id))];
@@ -238,12 +271,20 @@ async function emailGet(
     call.account.id,
     messages.map((m) => m.id),
   );
-  const found = new Map(
-    messages.map((m) => [
-      m.id,
-      pick(emailObject(m, bodies.get(m.blob_id), mailboxes.get(m.id) ?? [], keywordsOf(m)), properties),
-    ]),
-  );
+  const found = new Map<string, Record<string, unknown>>();
+  for (const m of messages) {
+    const body = bodies.get(m.blob_id);
+    let object = emailObject(m, body, mailboxes.get(m.id) ?? [], keywordsOf(m));
+    if (withBody && body) {
+      // One message file in memory at a time, read only when a body property is asked for.
+      const raw = await readMessageBytes(call.ctx, m.blob_id);
+      object = {
+        ...object,
+        ...bodyProperties(raw, m.blob_id, JSON.parse(body.structure) as MimePart, values),
+      };
+    }
+    found.set(m.id, pick(object, properties));
+  }
   return getResponse(call, state, wanted, found);
 }
 

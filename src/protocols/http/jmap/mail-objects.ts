@@ -8,8 +8,20 @@
  *   UTC too, since only the instant is kept at delivery.
  * - Mailbox rights: every mailbox is the account's own, fully writable; a role mailbox may not be
  *   deleted (mayDelete false), as its role would be lost.
+ * - Body parts (§4.1.4): partIds are the IMAP section numbers (a single-part message's body is
+ *   "1"); a part's blobId is the message blob's id, "_", and the partId with "-" for "." — the
+ *   download route decodes the part from the message, no copy is stored. Sizes are decoded sizes.
+ * - bodyValues hold the decoded text, HTML as sent (the web client sanitizes it before showing it),
+ *   cut at maxBodyValueBytes on a character boundary with isTruncated.
  */
-import type { Address } from '../../../lib/mime/index.js';
+import {
+  type Address,
+  attachmentSize,
+  decodeText,
+  type MimePart,
+  partFilename,
+  splitBody,
+} from '../../../lib/mime/index.js';
 import type { Mailbox, MailboxCounters, Message, MessageBody } from '../../../store/sql/index.js';
 
 export function utcDate(ms: number): string {
@@ -115,6 +127,82 @@ export function emailObject(
     sentAt: body?.sent_at != null ? utcDate(body.sent_at) : null,
     hasAttachment: body?.has_attachment === 1,
     preview: body?.preview ?? '',
+  };
+}
+
+export const BODY_PROPERTIES: readonly string[] = ['textBody', 'htmlBody', 'attachments', 'bodyValues'];
+
+/** The blob id of one part of a message (see the notes above). */
+export function partBlobId(messageBlobId: string, partId: string): string {
+  return `${messageBlobId}_${partId.replaceAll('.', '-')}`;
+}
+
+/** A part blob id's message blob and partId, or null when it names no part. */
+export function parsePartBlobId(blobId: string): { messageBlobId: string; partId: string } | null {
+  const match = /^([0-9a-f]{64})_([1-9][0-9]{0,4}(?:-[1-9][0-9]{0,4}){0,31})$/.exec(blobId);
+  return match
+    ? { messageBlobId: match[1] as string, partId: (match[2] as string).replaceAll('-', '.') }
+    : null;
+}
+
+function bodyPartObject(raw: Buffer, messageBlobId: string, part: MimePart): Record<string, unknown> {
+  const partId = part.partId === '' ? '1' : part.partId;
+  return {
+    partId,
+    blobId: partBlobId(messageBlobId, partId),
+    size: attachmentSize(raw, part),
+    name: partFilename(part),
+    type: `${part.type}/${part.subtype}`,
+    charset: part.params.charset ?? (part.type === 'text' ? 'us-ascii' : null),
+    disposition: part.disposition?.type ?? null,
+    cid: part.id?.replace(/^<|>$/g, '') ?? null,
+    language: part.language,
+    location: part.location,
+  };
+}
+
+export interface BodyValueOptions {
+  text: boolean;
+  html: boolean;
+  all: boolean;
+  /** 0: no limit. */
+  maxBytes: number;
+}
+
+/** textBody, htmlBody, attachments and the asked bodyValues of a message. */
+export function bodyProperties(
+  raw: Buffer,
+  messageBlobId: string,
+  root: MimePart,
+  values: BodyValueOptions,
+): Record<string, unknown> {
+  const split = splitBody(root);
+  const wanted = new Map<string, MimePart>();
+  const want = (parts: MimePart[]) => {
+    for (const part of parts)
+      if (part.type === 'text') wanted.set(part.partId === '' ? '1' : part.partId, part);
+  };
+  if (values.text || values.all) want(split.textBody);
+  if (values.html || values.all) want(split.htmlBody);
+  const bodyValues: Record<string, unknown> = {};
+  for (const [partId, part] of wanted) {
+    const text = decodeText(raw, part);
+    const bytes = Buffer.from(text, 'utf8');
+    const cut = values.maxBytes > 0 && bytes.length > values.maxBytes;
+    // Cut on a character boundary: back off continuation bytes (10xxxxxx).
+    let end = cut ? values.maxBytes : bytes.length;
+    while (cut && end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+    bodyValues[partId] = {
+      value: cut ? bytes.subarray(0, end).toString('utf8') : text,
+      isEncodingProblem: false,
+      isTruncated: cut,
+    };
+  }
+  return {
+    textBody: split.textBody.map((part) => bodyPartObject(raw, messageBlobId, part)),
+    htmlBody: split.htmlBody.map((part) => bodyPartObject(raw, messageBlobId, part)),
+    attachments: split.attachments.map((part) => bodyPartObject(raw, messageBlobId, part)),
+    bodyValues,
   };
 }
 
