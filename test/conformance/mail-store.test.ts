@@ -37,6 +37,7 @@ import {
   listMailboxUids,
   listMessagesNewestFirst,
   listThreadMembers,
+  type MessageFilter,
 } from '../../src/store/sql/index.js';
 import { buildCoreContext } from '../helpers/core.js';
 import { testBackends } from '../helpers/database.js';
@@ -296,6 +297,56 @@ describe.each(testBackends())('mail store on %s', (backend) => {
     const usage = await findAccountUsage(t.ctx.db, sylvie.id);
     await updateEmails(t.ctx, sylvie.id, new Map([[a.messageId, { keywords: ['projet', '$seen'] }]]));
     expect((await findAccountUsage(t.ctx.db, sylvie.id))?.highest_modseq).toBe(usage?.highest_modseq);
+  });
+
+  it('lists messages meeting a filter: mailboxes, dates, sizes, keywords, attachments', async () => {
+    const smallAt = t.clock.now();
+    const small = await deliver(sylvie, message({ Subject: 'petit' }, 'a'));
+    t.clock.advance(60_000);
+    const attachment = await deliver(
+      sylvie,
+      Buffer.from(
+        'From: a@example.org\r\nSubject: pj\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ntexte\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n\r\n%PDF\r\n--b--\r\n',
+      ),
+    );
+    t.clock.advance(60_000);
+    const bigAt = t.clock.now();
+    const big = await deliver(sylvie, message({ Subject: 'grand' }, 'x'.repeat(5000)));
+    const jeans = await deliver(jean, message({ Subject: 'ailleurs' }));
+    const archive = await findMailboxByRole(t.ctx.db, sylvie.id, 'archive');
+    await updateEmails(t.ctx, sylvie.id, new Map([[big.messageId, { keywords: ['$flagged', 'urgent_1'] }]]));
+    await updateEmails(
+      t.ctx,
+      sylvie.id,
+      new Map([[small.messageId, { mailboxIds: [archive?.id as string] }]]),
+    );
+    const ids = async (filter: MessageFilter) =>
+      (await listMessagesNewestFirst(t.ctx.db, sylvie.id, { ...filter, offset: 0, limit: 10 })).messages.map(
+        (m) => m.id,
+      );
+    const [s, a, b] = [small.messageId, attachment.messageId, big.messageId];
+    expect(await ids({})).toEqual([b, a, s]);
+    expect(await ids({ mailboxId: archive?.id as string })).toEqual([s]);
+    expect(await ids({ notOnlyInMailboxIds: [archive?.id as string] })).toEqual([b, a]);
+    expect(await ids({ after: smallAt + 1 })).toEqual([b, a]);
+    expect(await ids({ before: bigAt })).toEqual([a, s]);
+    expect(await ids({ minSize: 1000 })).toEqual([b]);
+    expect(await ids({ maxSize: 1000 })).toEqual([a, s]);
+    expect(await ids({ hasKeyword: '$flagged' })).toEqual([b]);
+    expect(await ids({ notKeyword: '$flagged' })).toEqual([a, s]);
+    // A custom keyword with a LIKE wildcard in it matches itself only.
+    expect(await ids({ hasKeyword: 'urgent_1' })).toEqual([b]);
+    expect(await ids({ hasKeyword: 'urgent%1' })).toEqual([]);
+    expect(await ids({ notKeyword: 'urgent_1' })).toEqual([a, s]);
+    expect(await ids({ hasAttachment: true })).toEqual([a]);
+    expect(await ids({ hasAttachment: false, onlyIds: [a, b, jeans.messageId] })).toEqual([b]);
+    expect(await ids({ mailboxId: archive?.id as string, hasKeyword: '$flagged' })).toEqual([]);
+    const counted = await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+      maxSize: 1000,
+      offset: 1,
+      limit: 1,
+    });
+    expect(counted).toEqual({ messages: [expect.objectContaining({ id: s })], total: 2 });
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

@@ -203,6 +203,28 @@ describe('JMAP Mail, read side', () => {
     expect(page.ids).toEqual([emails[1]?.id]);
   });
 
+  it('filters Email/query by sender, subject, keyword and date, and refuses what it does not know', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Sortie scolaire', 'Au musée.');
+    await deliver('sylvie.dupont@ac-test.fr', 'Cantine', 'Menu de la semaine.');
+    const { client, accountId } = await signedIn('sdupont');
+    const query = async (filter: Record<string, unknown>) =>
+      nth(await jmap(client, [['Email/query', { accountId, filter }, 'q']]), 0);
+    const all = (await query({})).ids as string[];
+    expect(all).toHaveLength(2);
+    expect((await query({ subject: 'sortie' })).ids).toEqual([all[1]]);
+    expect((await query({ from: 'parent@example.org', body: 'menu' })).ids).toEqual([all[0]]);
+    expect((await query({ from: 'personne@example.org' })).ids).toEqual([]);
+    await jmap(client, [
+      ['Email/set', { accountId, update: { [all[1] as string]: { 'keywords/$flagged': true } } }, 's'],
+    ]);
+    expect((await query({ hasKeyword: '$flagged' })).ids).toEqual([all[1]]);
+    expect((await query({ notKeyword: '$seen', after: '2000-01-01T00:00:00Z' })).ids).toEqual(all);
+    expect((await query({ before: '2000-01-01T00:00:00Z' })).ids).toEqual([]);
+    expect((await query({ header: ['X-Spam'] })).type).toBe('unsupportedFilter');
+    expect((await query({ after: 'hier' })).type).toBe('invalidArguments');
+    expect((await query({ hasKeyword: 'bad(keyword' })).type).toBe('invalidArguments');
+  });
+
   it('tells /changes of mail delivered over SMTP and flags changed over IMAP', async () => {
     const { client, accountId } = await signedIn('sdupont');
     const [[, initial]] = (await jmap(client, [['Email/get', { accountId, ids: [] }, 'g']])) as [Call];

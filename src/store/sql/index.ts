@@ -53,6 +53,7 @@ export {
   listMessagesNewestFirst,
   listThreadMembers,
   type MailboxCounters,
+  type MessageFilter,
 } from './mail-views.js';
 export {
   allocateUid,

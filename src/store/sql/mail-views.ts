@@ -9,7 +9,8 @@
  *   hide a message from these counts.
  * - Lists are ordered by received date, newest first, ties by id: a stable order for paging.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { escapeLike, likeEscaped } from './like-pattern.js';
 import type { ChangeKind, ChangeLogEntry, Database, Message } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -61,55 +62,112 @@ export interface ListedMessage {
   receivedAt: number;
 }
 
-/**
- * The account's messages (or one mailbox's), newest first: `offset`/`limit` of the list and its
- * total. `onlyIds`: restricted to these (a full-text search's hits).
- */
+/** Conditions a listed message meets, all of them (JMAP Email/query FilterCondition, RFC 8621 §4.4.1). */
+export interface MessageFilter {
+  mailboxId?: string;
+  /** In a mailbox other than these. */
+  notOnlyInMailboxIds?: readonly string[];
+  /** receivedAt < before, receivedAt >= after (epoch ms). */
+  before?: number;
+  after?: number;
+  /** size >= minSize, size < maxSize. */
+  minSize?: number;
+  maxSize?: number;
+  /** Lower-case JMAP keywords. */
+  hasKeyword?: string;
+  notKeyword?: string;
+  hasAttachment?: boolean;
+  /** Restricted to these ids (a full-text search's hits). */
+  onlyIds?: readonly string[];
+}
+
+const SYSTEM_KEYWORD_COLUMNS: Readonly<Record<string, 'seen' | 'flagged' | 'answered' | 'draft'>> = {
+  $seen: 'seen',
+  $flagged: 'flagged',
+  $answered: 'answered',
+  $draft: 'draft',
+};
+
+type MessageQuery = SelectQueryBuilder<Database, 'messages', object>;
+
+/** `messages` rows meeting `filter` (but onlyIds, applied by the caller in chunks). */
+function filtered(db: Db, accountId: string, filter: MessageFilter): MessageQuery {
+  // One mailbox: joined, so that a small folder of a large account is read from its own rows.
+  let query = (
+    filter.mailboxId === undefined
+      ? db.selectFrom('messages')
+      : db
+          .selectFrom('messages')
+          .innerJoin('mailbox_messages', 'mailbox_messages.message_id', 'messages.id')
+          .where('mailbox_messages.mailbox_id', '=', filter.mailboxId)
+  ).where('messages.account_id', '=', accountId) as MessageQuery;
+  if (filter.notOnlyInMailboxIds !== undefined) {
+    const excluded = filter.notOnlyInMailboxIds.length > 0 ? filter.notOnlyInMailboxIds : [''];
+    query = query.where(
+      sql<boolean>`exists (select 1 from mailbox_messages mm where mm.message_id = messages.id and mm.mailbox_id not in (${sql.join(excluded)}))`,
+    );
+  }
+  if (filter.before !== undefined) query = query.where('messages.received_at', '<', filter.before);
+  if (filter.after !== undefined) query = query.where('messages.received_at', '>=', filter.after);
+  if (filter.minSize !== undefined) query = query.where('messages.size', '>=', filter.minSize);
+  if (filter.maxSize !== undefined) query = query.where('messages.size', '<', filter.maxSize);
+  for (const [keyword, wanted] of [
+    [filter.hasKeyword, true],
+    [filter.notKeyword, false],
+  ] as const) {
+    if (keyword === undefined) continue;
+    const column = SYSTEM_KEYWORD_COLUMNS[keyword];
+    if (column) {
+      query = query.where(`messages.${column}`, '=', wanted ? 1 : 0);
+    } else {
+      // Other keywords sit in a JSON array of strings: `"keyword"` appears in its text exactly when
+      // the keyword is there (keywords hold no quote, RFC 8621 §4.1.1).
+      const present = likeEscaped('messages.keywords', `%${escapeLike(JSON.stringify(keyword))}%`);
+      query = query.where(wanted ? present : sql<boolean>`not (${present})`);
+    }
+  }
+  if (filter.hasAttachment !== undefined) {
+    query = query.where(
+      sql<boolean>`exists (select 1 from message_bodies b where b.blob_id = messages.blob_id and b.has_attachment = ${filter.hasAttachment ? 1 : 0})`,
+    );
+  }
+  return query;
+}
+
+/** The account's messages meeting `filter`, newest first: `offset`/`limit` of them and their total. */
 export async function listMessagesNewestFirst(
   db: Db,
   accountId: string,
-  options: { mailboxId?: string; onlyIds?: readonly string[]; offset: number; limit: number },
+  options: MessageFilter & { offset: number; limit: number },
 ): Promise<{ messages: ListedMessage[]; total: number }> {
+  const columns = [
+    'messages.id as id',
+    'messages.thread_id as threadId',
+    'messages.received_at as receivedAt',
+  ] as const;
   if (options.onlyIds !== undefined) {
-    // Few ids (a search's hits): read them, sort here.
+    // A search's hits: read them, sort here.
     const rows: ListedMessage[] = [];
     for (let start = 0; start < options.onlyIds.length; start += CHUNK) {
-      let query = db
-        .selectFrom('messages')
-        .select(['messages.id as id', 'messages.thread_id as threadId', 'messages.received_at as receivedAt'])
-        .where('messages.account_id', '=', accountId)
-        .where('messages.id', 'in', options.onlyIds.slice(start, start + CHUNK));
-      if (options.mailboxId !== undefined) {
-        const mailboxId = options.mailboxId;
-        query = query.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('mailbox_messages')
-              .select('mailbox_messages.uid')
-              .whereRef('mailbox_messages.message_id', '=', 'messages.id')
-              .where('mailbox_messages.mailbox_id', '=', mailboxId),
-          ),
-        );
-      }
-      rows.push(...(await query.execute()));
+      const chunk = options.onlyIds.slice(start, start + CHUNK);
+      rows.push(
+        ...(await filtered(db, accountId, options)
+          .where('messages.id', 'in', chunk)
+          .select(columns)
+          .execute()),
+      );
     }
     rows.sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return { messages: rows.slice(options.offset, options.offset + options.limit), total: rows.length };
   }
-  let base = db.selectFrom('messages').where('messages.account_id', '=', accountId);
-  if (options.mailboxId !== undefined) {
-    base = base
-      .innerJoin('mailbox_messages', 'mailbox_messages.message_id', 'messages.id')
-      .where('mailbox_messages.mailbox_id', '=', options.mailboxId);
-  }
-  const messages = await base
-    .select(['messages.id as id', 'messages.thread_id as threadId', 'messages.received_at as receivedAt'])
+  const messages = await filtered(db, accountId, options)
+    .select(columns)
     .orderBy('messages.received_at', 'desc')
     .orderBy('messages.id', 'desc')
     .limit(options.limit)
     .offset(options.offset)
     .execute();
-  const count = await base
+  const count = await filtered(db, accountId, options)
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return { messages, total: Number(count.n) };

@@ -31,6 +31,7 @@ import {
   listMailboxIdsOfMessages,
   listMessagesNewestFirst,
   listThreadMembers,
+  type MessageFilter,
 } from '../../../store/sql/index.js';
 import {
   CORE_CAPABILITY,
@@ -288,6 +289,91 @@ async function emailGet(
   return getResponse(call, state, wanted, found);
 }
 
+/** The FilterCondition keys served (RFC 8621 §4.4.1); cc goes with to (all recipients), as in IMAP. */
+const TEXT_FILTERS = {
+  text: 'text',
+  from: 'from',
+  to: 'to',
+  cc: 'to',
+  subject: 'subject',
+  body: 'body',
+} as const;
+
+function parseFilter(condition: Record<string, unknown>): {
+  messageFilter: MessageFilter;
+  search: Partial<Record<(typeof TEXT_FILTERS)[keyof typeof TEXT_FILTERS], string>>;
+} {
+  const messageFilter: MessageFilter = {};
+  const search: Partial<Record<(typeof TEXT_FILTERS)[keyof typeof TEXT_FILTERS], string>> = {};
+  const unsupported: string[] = [];
+  const string = (key: string, value: unknown) => {
+    if (typeof value !== 'string') throw invalidArguments(`${key} must be a string`);
+    return value;
+  };
+  const date = (key: string, value: unknown) => {
+    const ms = Date.parse(string(key, value));
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value as string) || Number.isNaN(ms)) {
+      throw invalidArguments(`${key} must be a UTCDate`);
+    }
+    return ms;
+  };
+  const keyword = (key: string, value: unknown) => {
+    const text = string(key, value);
+    if (!/^[!#$&'+,\-./0-9:;<=>?@A-Z[^_`a-z|}~]{1,255}$/.test(text))
+      throw invalidArguments(`${key} is not a keyword`);
+    return text.toLowerCase();
+  };
+  for (const [key, value] of Object.entries(condition)) {
+    if (key in TEXT_FILTERS) {
+      const field = TEXT_FILTERS[key as keyof typeof TEXT_FILTERS];
+      search[field] =
+        search[field] === undefined ? string(key, value) : `${search[field]} ${string(key, value)}`;
+      continue;
+    }
+    switch (key) {
+      case 'inMailbox':
+        messageFilter.mailboxId = string(key, value);
+        break;
+      case 'inMailboxOtherThan':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+          throw invalidArguments('inMailboxOtherThan must be an array of mailbox ids');
+        }
+        messageFilter.notOnlyInMailboxIds = value as string[];
+        break;
+      case 'before':
+        messageFilter.before = date(key, value);
+        break;
+      case 'after':
+        messageFilter.after = date(key, value);
+        break;
+      case 'minSize':
+        messageFilter.minSize = nonNegativeInteger(value, key, 0);
+        break;
+      case 'maxSize':
+        messageFilter.maxSize = nonNegativeInteger(value, key, 0);
+        break;
+      case 'hasKeyword':
+        messageFilter.hasKeyword = keyword(key, value);
+        break;
+      case 'notKeyword':
+        messageFilter.notKeyword = keyword(key, value);
+        break;
+      case 'hasAttachment':
+        if (typeof value !== 'boolean') throw invalidArguments('hasAttachment must be a boolean');
+        messageFilter.hasAttachment = value;
+        break;
+      default:
+        unsupported.push(key);
+    }
+  }
+  if (unsupported.length > 0) {
+    throw new MethodFailure(
+      methodError('unsupportedFilter', `unsupported filter: ${unsupported.join(', ')}`),
+    );
+  }
+  return { messageFilter, search };
+}
+
 async function emailQuery(
   call: MethodContext,
   args: Record<string, unknown>,
@@ -307,17 +393,7 @@ async function emailQuery(
     throw invalidArguments('filter must be a FilterCondition');
   }
   const condition = (filter ?? {}) as Record<string, unknown>;
-  const unsupported = Object.keys(condition).filter((key) => key !== 'inMailbox' && key !== 'text');
-  if (unsupported.length > 0) {
-    throw new MethodFailure(
-      methodError('unsupportedFilter', `unsupported filter: ${unsupported.join(', ')}`),
-    );
-  }
-  if (condition.inMailbox !== undefined && typeof condition.inMailbox !== 'string') {
-    throw invalidArguments('inMailbox must be a mailbox id');
-  }
-  if (condition.text !== undefined && typeof condition.text !== 'string')
-    throw invalidArguments('text must be a string');
+  const { messageFilter, search } = parseFilter(condition);
   const sort = args.sort ?? null;
   if (sort !== null) {
     const valid =
@@ -338,19 +414,17 @@ async function emailQuery(
   const position = nonNegativeInteger(args.position, 'position', 0);
   const limit = Math.min(nonNegativeInteger(args.limit, 'limit', DEFAULT_QUERY_LIMIT), MAX_QUERY_LIMIT);
   const state = await accountState(call);
-  const mailboxId = condition.inMailbox as string | undefined;
-  if (mailboxId !== undefined) {
-    const boxes = await listMailboxes(call.ctx.db, call.account.id);
-    // Another account's mailbox id is unknown here: an empty result, as for a mailbox that does not exist.
-    if (!boxes.some((box) => box.id === mailboxId))
-      throw invalidArguments('inMailbox names no mailbox of this account');
+  const boxes = new Set((await listMailboxes(call.ctx.db, call.account.id)).map((box) => box.id));
+  // Another account's mailbox id is unknown here, as is a mailbox that does not exist.
+  for (const id of [messageFilter.mailboxId ?? [], messageFilter.notOnlyInMailboxIds ?? []].flat()) {
+    if (!boxes.has(id)) throw invalidArguments(`${id} names no mailbox of this account`);
   }
-  const text = typeof condition.text === 'string' ? condition.text : undefined;
-  const onlyIds = text
-    ? await call.ctx.search.search({ accountId: call.account.id, text, limit: MAX_TEXT_HITS })
-    : undefined;
+  const onlyIds =
+    Object.keys(search).length > 0
+      ? await call.ctx.search.search({ accountId: call.account.id, ...search, limit: MAX_TEXT_HITS })
+      : undefined;
   const { messages, total } = await listMessagesNewestFirst(call.ctx.db, call.account.id, {
-    ...(mailboxId === undefined ? {} : { mailboxId }),
+    ...messageFilter,
     ...(onlyIds === undefined ? {} : { onlyIds }),
     offset: position,
     limit,
