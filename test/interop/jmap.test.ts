@@ -622,6 +622,90 @@ describe('JMAP Mail, read side', () => {
     expect(foreign.notUpdated).toEqual({ [id]: { type: 'notFound', description: 'no such email' } });
   });
 
+  it('creates, renames, unsubscribes and destroys folders with Mailbox/set, as IMAP sees them', async () => {
+    const { client, accountId } = await signedIn('sdupont');
+    const before = nth(await jmap(client, [['Mailbox/get', { accountId, ids: [] }, 'm']]), 0).state as string;
+    const made = nth(
+      await jmap(client, [
+        [
+          'Mailbox/set',
+          {
+            accountId,
+            create: {
+              p: { name: 'Projets', parentId: null },
+              c: { name: 'Conseils de classe', parentId: '#p', isSubscribed: false },
+              bad: { name: 'a/b' },
+              role: { name: 'Autre', role: 'inbox' },
+            },
+          },
+          's',
+        ],
+      ]),
+      0,
+    );
+    const created = made.created as Record<string, { id: string }>;
+    expect(Object.keys(created).sort()).toEqual(['c', 'p']);
+    expect(made.notCreated).toMatchObject({
+      bad: { type: 'invalidProperties', properties: ['name'] },
+      role: { type: 'invalidProperties', properties: ['role'] },
+    });
+    const p = created.p?.id as string;
+    const c = created.c?.id as string;
+    const changes = nth(await jmap(client, [['Mailbox/changes', { accountId, sinceState: before }, 'x']]), 0);
+    expect((changes.created as string[]).sort()).toEqual([c, p].sort());
+
+    const imap = await ImapTestClient.open(t.server.imapsPort, { tls: true });
+    imapClients.push(imap);
+    expect(await imap.command(`LOGIN sdupont "${PASSWORD}"`)).toMatch(/^T\d+ OK/m);
+    expect(await imap.command('LIST "" "Projets*"')).toMatch(/"Projets\/Conseils de classe"/);
+    expect(await imap.command('LSUB "" "Projets*"')).not.toMatch(/Conseils/);
+
+    const renamed = nth(
+      await jmap(client, [
+        [
+          'Mailbox/set',
+          { accountId, update: { [c]: { name: 'Conseils', parentId: null, isSubscribed: true } } },
+          's',
+        ],
+      ]),
+      0,
+    );
+    expect(renamed.updated).toEqual({ [c]: null });
+    expect(await imap.command('LSUB "" "Conseils"')).toMatch(/^\* LSUB \([^)]*\) "\/" Conseils\r\n/m);
+
+    // Destroy: refused while the folder has mail or subfolders, or is a special-use one.
+    await imap.command('SELECT INBOX');
+    await deliver('sylvie.dupont@ac-test.fr', 'À ranger', 'x');
+    await imap.command('NOOP');
+    await imap.command('COPY 1 Conseils');
+    const inbox = (
+      nth(await jmap(client, [['Mailbox/get', { accountId, properties: ['role'] }, 'm']]), 0).list as {
+        id: string;
+        role: string;
+      }[]
+    ).find((b) => b.role === 'inbox')?.id as string;
+    await jmap(client, [['Mailbox/set', { accountId, create: { sub: { name: 'Sous', parentId: p } } }, 's']]);
+    const refused = nth(await jmap(client, [['Mailbox/set', { accountId, destroy: [c, p, inbox] }, 's']]), 0);
+    expect(refused.notDestroyed).toMatchObject({
+      [c]: { type: 'mailboxHasEmail' },
+      [p]: { type: 'mailboxHasChild' },
+      [inbox]: { type: 'forbidden' },
+    });
+    const gone = nth(
+      await jmap(client, [['Mailbox/set', { accountId, destroy: [c], onDestroyRemoveEmails: true }, 's']]),
+      0,
+    );
+    expect(gone.destroyed).toEqual([c]);
+    // The message stays in the Inbox: only what the folder alone held goes.
+    expect(await imap.command('STATUS INBOX (MESSAGES)')).toMatch(/MESSAGES 1/);
+    expect(await imap.command('LIST "" "Conseils"')).not.toMatch(/Conseils/);
+    const after = nth(
+      await jmap(client, [['Mailbox/changes', { accountId, sinceState: renamed.newState }, 'x']]),
+      0,
+    );
+    expect(after.destroyed).toEqual([c]);
+  });
+
   it("never shows one user's mail to another: their ids are not found, their account refused", async () => {
     await deliver('sylvie.dupont@ac-test.fr', 'Bulletin', 'Notes du trimestre.');
     const sylvie = await signedIn('sdupont');

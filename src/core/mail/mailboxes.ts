@@ -109,20 +109,30 @@ export async function ensureMailboxPath(
     let mailbox = all.find((m) => m.path === path) ?? (await findMailboxByPath(ctx.db, accountId, path));
     if (!mailbox) {
       try {
-        mailbox = await insertMailbox(ctx.db, {
-          id: randomUUID(),
-          account_id: accountId,
-          parent_id: parent?.id ?? null,
-          name: parts[depth - 1] as string,
-          path,
-          role: null,
-          uid_validity: uidValidityAt(ctx.clock.now()),
-          uid_next: 1,
-          highest_modseq: 0,
-          subscribed: 1,
-          sort_order: 100,
-          created_at: ctx.clock.now(),
+        const parentId = parent?.id ?? null;
+        const name = parts[depth - 1] as string;
+        // Logged like any change, so JMAP /changes and push tell of folders created over IMAP too.
+        const created = await ctx.db.transaction().execute(async (trx) => {
+          const modseq = await nextModseq(trx, accountId);
+          const row = await insertMailbox(trx, {
+            id: randomUUID(),
+            account_id: accountId,
+            parent_id: parentId,
+            name,
+            path,
+            role: null,
+            uid_validity: uidValidityAt(ctx.clock.now()),
+            uid_next: 1,
+            highest_modseq: 0,
+            subscribed: 1,
+            sort_order: 100,
+            created_at: ctx.clock.now(),
+          });
+          await insertChanges(trx, [mailboxChange(accountId, modseq, row.id, 'created')]);
+          return { row, modseq };
         });
+        ctx.changes.publish({ accountId, mailboxIds: [created.row.id], modseq: created.modseq });
+        mailbox = created.row;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         mailbox = await findMailboxByPath(ctx.db, accountId, path);
@@ -168,25 +178,34 @@ export async function deleteMailbox(ctx: CoreContext, accountId: string, mailbox
     .where('mailbox_id', '=', mailboxId)
     .execute();
   await expungeDeleted(ctx, accountId, mailboxId);
-  await ctx.db.transaction().execute(async (trx) => {
+  const modseq = await ctx.db.transaction().execute(async (trx) => {
     const modseq = await nextModseq(trx, accountId);
     await trx
       .deleteFrom('mailboxes')
       .where('account_id', '=', accountId)
       .where('id', '=', mailboxId)
       .execute();
-    await insertChanges(trx, [
-      {
-        account_id: accountId,
-        modseq,
-        kind: 'mailbox',
-        object_id: mailboxId,
-        action: 'destroyed',
-        mailbox_id: null,
-        uid: null,
-      },
-    ]);
+    await insertChanges(trx, [mailboxChange(accountId, modseq, mailboxId, 'destroyed')]);
+    return modseq;
   });
+  ctx.changes.publish({ accountId, mailboxIds: [], modseq });
+}
+
+function mailboxChange(
+  accountId: string,
+  modseq: number,
+  mailboxId: string,
+  action: 'created' | 'updated' | 'destroyed',
+) {
+  return {
+    account_id: accountId,
+    modseq,
+    kind: 'mailbox' as const,
+    object_id: mailboxId,
+    action,
+    mailbox_id: null,
+    uid: null,
+  };
 }
 
 /**
@@ -214,7 +233,7 @@ export async function renameMailbox(
   const slash = newPath.lastIndexOf('/');
   const parent = slash > 0 ? await ensureMailboxPath(ctx, accountId, newPath.slice(0, slash)) : null;
   const all = await listMailboxes(ctx.db, accountId);
-  await ctx.db.transaction().execute(async (trx) => {
+  const renamed = await ctx.db.transaction().execute(async (trx) => {
     const modseq = await nextModseq(trx, accountId);
     const changes = [];
     for (const box of all) {
@@ -230,18 +249,12 @@ export async function renameMailbox(
         .where('account_id', '=', accountId)
         .where('id', '=', box.id)
         .execute();
-      changes.push({
-        account_id: accountId,
-        modseq,
-        kind: 'mailbox' as const,
-        object_id: box.id,
-        action: 'updated' as const,
-        mailbox_id: null,
-        uid: null,
-      });
+      changes.push(mailboxChange(accountId, modseq, box.id, 'updated'));
     }
     await insertChanges(trx, changes);
+    return modseq;
   });
+  ctx.changes.publish({ accountId, mailboxIds: [], modseq: renamed });
 }
 
 export async function setSubscribed(
@@ -250,12 +263,20 @@ export async function setSubscribed(
   mailboxId: string,
   subscribed: boolean,
 ): Promise<void> {
-  await ctx.db
-    .updateTable('mailboxes')
-    .set({ subscribed: subscribed ? 1 : 0 })
-    .where('account_id', '=', accountId)
-    .where('id', '=', mailboxId)
-    .execute();
+  const modseq = await ctx.db.transaction().execute(async (trx) => {
+    const changed = await trx
+      .updateTable('mailboxes')
+      .set({ subscribed: subscribed ? 1 : 0 })
+      .where('account_id', '=', accountId)
+      .where('id', '=', mailboxId)
+      .where('subscribed', '=', subscribed ? 0 : 1)
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) === 0) return undefined;
+    const modseq = await nextModseq(trx, accountId);
+    await insertChanges(trx, [mailboxChange(accountId, modseq, mailboxId, 'updated')]);
+    return modseq;
+  });
+  if (modseq !== undefined) ctx.changes.publish({ accountId, mailboxIds: [], modseq });
 }
 
 function validateMailboxPath(input: string): void {

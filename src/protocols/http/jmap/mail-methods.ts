@@ -1,7 +1,7 @@
 /**
- * JMAP Core/echo and JMAP Mail (RFC 8621) so far: Mailbox/get, Mailbox/changes, Email/query,
- * Email/get, Email/changes, Thread/get, and Email/set updates of keywords and mailboxes (read,
- * flag, move, archive) with ifInState.
+ * The JMAP method registry, and the read side of JMAP Mail (RFC 8621): Core/echo, Mailbox/get,
+ * Mailbox/changes, Email/query, Email/get, Email/changes, Thread/get. The writes are apart:
+ * Email/set (email-set.ts) and Mailbox/set (mailbox-set.ts).
  *
  * Implementation notes
  * - State strings are the account's modseq (the IMAP HIGHESTMODSEQ): one counter moves with every
@@ -18,12 +18,11 @@
  *   the session resource; over them a call is refused (requestTooLarge), not truncated.
  */
 
-import { type EmailUpdate, keywordsOf, readMessageBytes, updateEmails } from '../../../core/mail/index.js';
+import { keywordsOf, readMessageBytes } from '../../../core/mail/index.js';
 import type { MimePart } from '../../../lib/mime/index.js';
 import type { ChangeKind } from '../../../store/sql/index.js';
 import {
   countMailboxesOfAccount,
-  findAccountUsage,
   findMessageBodies,
   findMessagesOfAccount,
   listAccountChangesSince,
@@ -41,6 +40,7 @@ import {
   type MethodDefinition,
   MethodFailure,
 } from './dispatch.js';
+import { emailSet } from './email-set.js';
 import {
   BODY_PROPERTIES,
   bodyProperties,
@@ -50,95 +50,22 @@ import {
   mailboxObject,
   pick,
 } from './mail-objects.js';
-import { type MethodError, methodError } from './request.js';
+import { mailboxSet } from './mailbox-set.js';
+import {
+  accountState,
+  getArguments,
+  getResponse,
+  knownArguments,
+  nonNegativeInteger,
+  requireAccount,
+} from './method-arguments.js';
+import { methodError } from './request.js';
 
-export const MAX_OBJECTS_IN_GET = 500;
 export const MAX_CHANGES = 5000;
 export const MAX_QUERY_LIMIT = 1000;
 const DEFAULT_QUERY_LIMIT = 100;
 /** Most full-text hits an Email/query filters and sorts. */
 const MAX_TEXT_HITS = 10_000;
-
-async function accountState(call: MethodContext): Promise<string> {
-  const usage = await findAccountUsage(call.ctx.db, call.account.id);
-  return String(usage?.highest_modseq ?? 0);
-}
-
-function requireAccount(call: MethodContext, args: Record<string, unknown>): void {
-  if (args.accountId !== call.account.id) {
-    throw new MethodFailure(methodError('accountNotFound', 'no such account for this user'));
-  }
-}
-
-function knownArguments(args: Record<string, unknown>, allowed: readonly string[]): void {
-  const unknown = Object.keys(args).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) throw invalidArguments(`unknown arguments: ${unknown.join(', ')}`);
-}
-
-/** `ids` of a /get: null (all) or an array of strings, bounded. */
-function idsArgument(value: unknown): string[] | null {
-  if (value === undefined || value === null) return null;
-  if (!Array.isArray(value) || !value.every((id) => typeof id === 'string')) {
-    throw invalidArguments('ids must be null or an array of ids');
-  }
-  if (value.length > MAX_OBJECTS_IN_GET) {
-    throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} ids per call`));
-  }
-  return [...new Set(value as string[])];
-}
-
-function propertiesArgument(value: unknown, supported: readonly string[]): readonly string[] {
-  if (value === undefined || value === null) return supported;
-  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) {
-    throw invalidArguments('properties must be null or an array of names');
-  }
-  const unknown = (value as string[]).filter((p) => !supported.includes(p));
-  if (unknown.length > 0) throw invalidArguments(`unknown or unsupported properties: ${unknown.join(', ')}`);
-  return value as string[];
-}
-
-/** The arguments every /get takes (RFC 8620 §5.1), checked, and the state to answer with. */
-async function getArguments(
-  call: MethodContext,
-  args: Record<string, unknown>,
-  supported: readonly string[],
-  type: string,
-  extraArguments: readonly string[] = [],
-): Promise<{ ids: string[] | null; properties: readonly string[]; state: string }> {
-  requireAccount(call, args);
-  knownArguments(args, ['accountId', 'ids', 'properties', ...extraArguments]);
-  const ids = idsArgument(args.ids);
-  if (ids === null && type !== 'Mailbox') {
-    throw new MethodFailure(methodError('requestTooLarge', `${type}/get needs explicit ids`));
-  }
-  return { ids, properties: propertiesArgument(args.properties, supported), state: await accountState(call) };
-}
-
-/** A /get response: the found objects in the asked order, the others as notFound. */
-function getResponse(
-  call: MethodContext,
-  state: string,
-  wanted: readonly string[],
-  found: ReadonlyMap<string, Record<string, unknown>>,
-): Record<string, unknown> {
-  return {
-    accountId: call.account.id,
-    state,
-    list: wanted.flatMap((id) => {
-      const object = found.get(id);
-      return object ? [object] : [];
-    }),
-    notFound: wanted.filter((id) => !found.has(id)),
-  };
-}
-
-function nonNegativeInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalidArguments(`${name} must be a non-negative integer`);
-  }
-  return value;
-}
 
 async function changes(
   call: MethodContext,
@@ -452,143 +379,6 @@ async function threadGet(
   return getResponse(call, state, wanted, found);
 }
 
-/** The new keywords and mailboxes of an email after a JMAP PatchObject (RFC 8620 §5.3). */
-function applyEmailPatch(
-  patch: Record<string, unknown>,
-  keywords: readonly string[],
-  mailboxIds: readonly string[],
-): { ok: true; update: EmailUpdate } | { ok: false; error: MethodError } {
-  const sets: Record<'keywords' | 'mailboxIds', Set<string>> = {
-    keywords: new Set(keywords),
-    mailboxIds: new Set(mailboxIds),
-  };
-  const touched = new Set<'keywords' | 'mailboxIds'>();
-  const invalid = (property: string, description: string) => ({
-    ok: false as const,
-    error: methodError('invalidProperties', description, { properties: [property] }),
-  });
-  const whole = new Set(Object.keys(patch).filter((key) => key === 'keywords' || key === 'mailboxIds'));
-  for (const [key, value] of Object.entries(patch)) {
-    const slash = key.indexOf('/');
-    const property = slash < 0 ? key : key.slice(0, slash);
-    if (property !== 'keywords' && property !== 'mailboxIds') {
-      return invalid(property, `${property} cannot be changed here`);
-    }
-    touched.add(property);
-    if (slash < 0) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return invalid(property, `${property} must be an object of true values`);
-      }
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (!entries.every(([, v]) => v === true)) return invalid(property, `${property} values must be true`);
-      sets[property] = new Set(entries.map(([name]) => name));
-      continue;
-    }
-    if (whole.has(property)) {
-      return { ok: false, error: methodError('invalidPatch', `both ${property} and ${key} given`) };
-    }
-    const name = key
-      .slice(slash + 1)
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
-    if (name.length === 0 || name.includes('/'))
-      return { ok: false, error: methodError('invalidPatch', `bad path ${key}`) };
-    if (value === true) sets[property].add(name);
-    else if (value === null) sets[property].delete(name);
-    else return invalid(property, `${key} must be true or null`);
-  }
-  return {
-    ok: true,
-    update: {
-      ...(touched.has('keywords') ? { keywords: [...sets.keywords] } : {}),
-      ...(touched.has('mailboxIds') ? { mailboxIds: [...sets.mailboxIds] } : {}),
-    },
-  };
-}
-
-const SET_ERRORS: Readonly<Record<string, (message: string) => MethodError>> = {
-  'email.not_found': (message) => methodError('notFound', message),
-  'email.invalid_keyword': (message) =>
-    methodError('invalidProperties', message, { properties: ['keywords'] }),
-  'email.no_mailbox': (message) => methodError('invalidProperties', message, { properties: ['mailboxIds'] }),
-  'mailbox.not_found': (message) => methodError('invalidProperties', message, { properties: ['mailboxIds'] }),
-};
-
-async function emailSet(
-  call: MethodContext,
-  args: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  requireAccount(call, args);
-  knownArguments(args, ['accountId', 'ifInState', 'create', 'update', 'destroy']);
-  for (const unsupported of ['create', 'destroy'] as const) {
-    const value = args[unsupported];
-    if (
-      value !== undefined &&
-      value !== null &&
-      !(Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
-    ) {
-      throw invalidArguments(`Email/set ${unsupported} is not supported yet`);
-    }
-  }
-  const update = args.update ?? {};
-  if (typeof update !== 'object' || update === null || Array.isArray(update)) {
-    throw invalidArguments('update must map email ids to patch objects');
-  }
-  const patches = Object.entries(update as Record<string, unknown>);
-  if (patches.length > MAX_OBJECTS_IN_GET) {
-    throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} updates per call`));
-  }
-  const oldState = await accountState(call);
-  if (args.ifInState !== undefined && args.ifInState !== null && args.ifInState !== oldState) {
-    throw new MethodFailure(methodError('stateMismatch', 'the account changed since that state'));
-  }
-  const ids = patches.map(([id]) => id);
-  const messages = new Map(
-    (await findMessagesOfAccount(call.ctx.db, call.account.id, ids)).map((m) => [m.id, m]),
-  );
-  const mailboxes = await listMailboxIdsOfMessages(call.ctx.db, call.account.id, ids);
-  const notUpdated: Record<string, MethodError> = {};
-  const updates = new Map<string, EmailUpdate>();
-  for (const [id, patch] of patches) {
-    const message = messages.get(id);
-    if (!message) {
-      notUpdated[id] = methodError('notFound', 'no such email');
-      continue;
-    }
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      notUpdated[id] = methodError('invalidPatch', 'a patch is an object');
-      continue;
-    }
-    const applied = applyEmailPatch(
-      patch as Record<string, unknown>,
-      keywordsOf(message),
-      mailboxes.get(id) ?? [],
-    );
-    if (applied.ok) updates.set(id, applied.update);
-    else notUpdated[id] = applied.error;
-  }
-  const results = await updateEmails(call.ctx, call.account.id, updates);
-  const updated: Record<string, null> = {};
-  for (const [id, result] of results) {
-    if (result.ok) updated[id] = null;
-    else
-      notUpdated[id] = (SET_ERRORS[result.error.code] ?? ((m) => methodError('forbidden', m)))(
-        result.error.message,
-      );
-  }
-  return {
-    accountId: call.account.id,
-    oldState,
-    newState: await accountState(call),
-    created: null,
-    updated: Object.keys(updated).length > 0 ? updated : null,
-    destroyed: null,
-    notCreated: null,
-    notUpdated: Object.keys(notUpdated).length > 0 ? notUpdated : null,
-    notDestroyed: null,
-  };
-}
-
 export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<string, MethodDefinition>([
   ['Core/echo', { capability: CORE_CAPABILITY, handler: async (_call, args) => args }],
   ['Mailbox/get', { capability: MAIL_CAPABILITY, handler: mailboxGet }],
@@ -599,6 +389,7 @@ export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<strin
   ['Email/query', { capability: MAIL_CAPABILITY, handler: emailQuery }],
   ['Email/get', { capability: MAIL_CAPABILITY, handler: emailGet }],
   ['Email/set', { capability: MAIL_CAPABILITY, handler: emailSet }],
+  ['Mailbox/set', { capability: MAIL_CAPABILITY, handler: mailboxSet }],
   ['Email/changes', { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'email') }],
   ['Thread/get', { capability: MAIL_CAPABILITY, handler: threadGet }],
 ]);

@@ -24,7 +24,8 @@ import { requireSession } from '../session-cookie.js';
 import { CORE_CAPABILITY, MAIL_CAPABILITY, runRequest } from './dispatch.js';
 import { registerDownload } from './download.js';
 import { registerEventSource } from './event-source.js';
-import { MAIL_METHODS, MAX_OBJECTS_IN_GET } from './mail-methods.js';
+import { MAIL_METHODS } from './mail-methods.js';
+import { MAX_OBJECTS_IN_GET } from './method-arguments.js';
 import { parseRequest, type RequestProblem } from './request.js';
 
 /** Largest API request body (maxSizeRequest): far above any batch of method calls a client sends. */
