@@ -10,6 +10,7 @@ import {
   changeFlags,
   deliverToAccount,
   deliverToAccounts,
+  destroyEmails,
   ensureDefaultMailboxes,
   ensureMailboxPath,
   expungeDeleted,
@@ -347,6 +348,32 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       limit: 1,
     });
     expect(counted).toEqual({ messages: [expect.objectContaining({ id: s })], total: 2 });
+  });
+
+  it('destroys emails from every mailbox, the quota and the index, for their account only', async () => {
+    const a = await deliver(sylvie, message({ Subject: 'licorne' }));
+    const b = await deliver(sylvie, message({ Subject: 'garder' }));
+    const other = await deliver(jean, message({ Subject: 'licorne' }));
+    const archive = await findMailboxByRole(t.ctx.db, sylvie.id, 'archive');
+    await updateEmails(
+      t.ctx,
+      sylvie.id,
+      new Map([[a.messageId, { mailboxIds: [a.mailboxId, archive?.id as string] }]]),
+    );
+    const before = await findAccountUsage(t.ctx.db, sylvie.id);
+    expect(await destroyEmails(t.ctx, sylvie.id, [a.messageId, other.messageId, 'absent'])).toEqual([
+      a.messageId,
+    ]);
+    const after = await findAccountUsage(t.ctx.db, sylvie.id);
+    expect(after?.message_count).toBe((before?.message_count ?? 0) - 1);
+    expect((await listMailboxMessages(t.ctx.db, sylvie.id, a.mailboxId)).map((e) => e.message.id)).toEqual([
+      b.messageId,
+    ]);
+    expect(await listMailboxMessages(t.ctx.db, sylvie.id, archive?.id as string)).toEqual([]);
+    expect(await searchIds(sylvie, { text: 'licorne' })).toEqual([]);
+    expect(await searchIds(jean, { text: 'licorne' })).toEqual([other.messageId]);
+    const log = await listAccountChangesSince(t.ctx.db, sylvie.id, 'email', before?.highest_modseq ?? 0, 10);
+    expect(log.map((c) => c.action).sort()).toEqual(['destroyed', 'expunged', 'expunged']);
   });
 
   it('allocates distinct consecutive UIDs to concurrent deliveries', async () => {

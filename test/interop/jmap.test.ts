@@ -622,6 +622,51 @@ describe('JMAP Mail, read side', () => {
     expect(foreign.notUpdated).toEqual({ [id]: { type: 'notFound', description: 'no such email' } });
   });
 
+  it('destroys emails for good with Email/set: gone from every folder, the quota and search', async () => {
+    await deliver('sylvie.dupont@ac-test.fr', 'Publicité', 'Offre spéciale.');
+    await deliver('sylvie.dupont@ac-test.fr', 'Garder', 'Important.');
+    const { client, accountId } = await signedIn('sdupont');
+    const ids = nth(await jmap(client, [['Email/query', { accountId }, 'q']]), 0).ids as string[];
+    const [keep, doomed] = ids as [string, string];
+    const usage = async () =>
+      await t.server.facteur.ctx.db
+        .selectFrom('account_usage')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .executeTakeFirstOrThrow();
+    const before = await usage();
+    const answer = nth(
+      await jmap(client, [['Email/set', { accountId, destroy: [doomed, 'absent'] }, 'd']]),
+      0,
+    );
+    expect(answer.destroyed).toEqual([doomed]);
+    expect(answer.notDestroyed).toEqual({ absent: { type: 'notFound', description: 'no such email' } });
+    const after = await usage();
+    expect(after.message_count).toBe(before.message_count - 1);
+    expect(after.used_bytes).toBeLessThan(before.used_bytes);
+    const [get, search, changes] = await jmap(client, [
+      ['Email/get', { accountId, ids: [doomed, keep], properties: ['subject'] }, 'g'],
+      ['Email/query', { accountId, filter: { text: 'offre' } }, 's'],
+      ['Email/changes', { accountId, sinceState: answer.oldState }, 'c'],
+    ]);
+    expect(get?.[1]).toMatchObject({ list: [{ id: keep, subject: 'Garder' }], notFound: [doomed] });
+    expect(search?.[1].ids).toEqual([]);
+    expect(changes?.[1]).toMatchObject({ created: [], updated: [], destroyed: [doomed] });
+    // Jean cannot destroy Sylvie's mail.
+    const jean = await signedIn('jmartin');
+    const foreign = nth(
+      await jmap(jean.client, [['Email/set', { accountId: jean.accountId, destroy: [keep] }, 'd']]),
+      0,
+    );
+    expect(foreign.notDestroyed).toMatchObject({ [keep]: { type: 'notFound' } });
+    expect(
+      (
+        nth(await jmap(client, [['Email/get', { accountId, ids: [keep], properties: ['subject'] }, 'g']]), 0)
+          .list as unknown[]
+      ).length,
+    ).toBe(1);
+  });
+
   it('creates, renames, unsubscribes and destroys folders with Mailbox/set, as IMAP sees them', async () => {
     const { client, accountId } = await signedIn('sdupont');
     const before = nth(await jmap(client, [['Mailbox/get', { accountId, ids: [] }, 'm']]), 0).state as string;

@@ -13,10 +13,12 @@
  *   operation, which also releases its quota.
  */
 
+import type { Transaction } from 'kysely';
 import { UserError } from '../../lib/errors/index.js';
 import {
   allocateUid,
   type ChangeLogEntry,
+  type Database,
   findMessagesOfAccount,
   insertMailboxMessage,
   listMailboxes,
@@ -112,15 +114,7 @@ export async function updateEmails(
         changes.push(emailChange(accountId, modseq, id, box, uid, 'updated'));
         touched.add(box);
       }
-      for (const m of removed) {
-        await trx
-          .deleteFrom('mailbox_messages')
-          .where('mailbox_id', '=', m.mailbox_id)
-          .where('uid', '=', m.uid)
-          .execute();
-        changes.push(emailChange(accountId, modseq, id, m.mailbox_id, m.uid, 'expunged'));
-        touched.add(m.mailbox_id);
-      }
+      for (const m of removed) await leave(trx, accountId, modseq, id, m, changes, touched);
     }
     if (modseq !== undefined) await touchMailboxes(trx, accountId, [...touched], modseq, changes);
     return { results, modseq, touched: [...touched] };
@@ -129,4 +123,75 @@ export async function updateEmails(
     ctx.changes.publish({ accountId, mailboxIds: outcome.touched, modseq: outcome.modseq });
   }
   return outcome.results;
+}
+
+/**
+ * Destroys these emails of the account (JMAP Email/set destroy, "empty Trash", "delete forever"):
+ * every mailbox membership, the message, its search entry, and its bytes from the quota, in one
+ * transaction and one modseq. @returns the ids destroyed (the others were not the account's).
+ */
+export async function destroyEmails(
+  ctx: CoreContext,
+  accountId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const messages = await findMessagesOfAccount(trx, accountId, ids);
+    if (messages.length === 0)
+      return { destroyed: [] as string[], modseq: undefined, touched: [] as string[] };
+    const modseq = await nextModseq(trx, accountId);
+    const changes: ChangeLogEntry[] = [];
+    const touched = new Set<string>();
+    let freedBytes = 0;
+    for (const message of messages) {
+      const memberships = await trx
+        .selectFrom('mailbox_messages')
+        .select(['mailbox_id', 'uid'])
+        .where('account_id', '=', accountId)
+        .where('message_id', '=', message.id)
+        .execute();
+      for (const m of memberships) await leave(trx, accountId, modseq, message.id, m, changes, touched);
+      await trx
+        .deleteFrom('messages')
+        .where('account_id', '=', accountId)
+        .where('id', '=', message.id)
+        .execute();
+      changes.push(emailChange(accountId, modseq, message.id, null, null, 'destroyed'));
+      freedBytes += message.size;
+    }
+    await trx
+      .updateTable('account_usage')
+      .set((eb) => ({
+        used_bytes: eb('used_bytes', '-', freedBytes),
+        message_count: eb('message_count', '-', messages.length),
+      }))
+      .where('account_id', '=', accountId)
+      .execute();
+    await touchMailboxes(trx, accountId, [...touched], modseq, changes);
+    return { destroyed: messages.map((m) => m.id), modseq, touched: [...touched] };
+  });
+  if (outcome.modseq !== undefined) {
+    await ctx.search.remove(accountId, outcome.destroyed);
+    ctx.changes.publish({ accountId, mailboxIds: outcome.touched, modseq: outcome.modseq });
+  }
+  return outcome.destroyed;
+}
+
+/** Removes one membership of a message, logged `expunged` in that mailbox. */
+async function leave(
+  trx: Transaction<Database>,
+  accountId: string,
+  modseq: number,
+  messageId: string,
+  membership: { mailbox_id: string; uid: number },
+  changes: ChangeLogEntry[],
+  touched: Set<string>,
+): Promise<void> {
+  await trx
+    .deleteFrom('mailbox_messages')
+    .where('mailbox_id', '=', membership.mailbox_id)
+    .where('uid', '=', membership.uid)
+    .execute();
+  changes.push(emailChange(accountId, modseq, messageId, membership.mailbox_id, membership.uid, 'expunged'));
+  touched.add(membership.mailbox_id);
 }

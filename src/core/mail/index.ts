@@ -12,7 +12,7 @@ export {
   storeMessageBody,
   wouldExceedQuota,
 } from './deliver.js';
-export { type EmailUpdate, type EmailUpdateResult, updateEmails } from './email-update.js';
+export { destroyEmails, type EmailUpdate, type EmailUpdateResult, updateEmails } from './email-update.js';
 export {
   changeFlags,
   expungeDeleted,

@@ -1,9 +1,9 @@
 /**
- * JMAP Email/set (RFC 8621 §4.6), updates so far: keywords and mailboxes, as patches
- * (`keywords/$seen`) or wholes, with ifInState. Create and destroy come with the composer and
- * "empty Trash".
+ * JMAP Email/set (RFC 8621 §4.6): updates of keywords and mailboxes, as patches (`keywords/$seen`)
+ * or wholes, and destruction ("delete forever", "empty Trash": the message leaves every mailbox and
+ * the quota), with ifInState. Create comes with the composer.
  */
-import { type EmailUpdate, keywordsOf, updateEmails } from '../../../core/mail/index.js';
+import { destroyEmails, type EmailUpdate, keywordsOf, updateEmails } from '../../../core/mail/index.js';
 import { findMessagesOfAccount, listMailboxIdsOfMessages } from '../../../store/sql/index.js';
 import { invalidArguments, type MethodContext, MethodFailure } from './dispatch.js';
 import { accountState, knownArguments, MAX_OBJECTS_IN_GET, requireAccount } from './method-arguments.js';
@@ -77,22 +77,20 @@ export async function emailSet(
 ): Promise<Record<string, unknown>> {
   requireAccount(call, args);
   knownArguments(args, ['accountId', 'ifInState', 'create', 'update', 'destroy']);
-  for (const unsupported of ['create', 'destroy'] as const) {
-    const value = args[unsupported];
-    if (
-      value !== undefined &&
-      value !== null &&
-      !(Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)
-    ) {
-      throw invalidArguments(`Email/set ${unsupported} is not supported yet`);
-    }
+  const create = args.create;
+  if (create !== undefined && create !== null && Object.keys(create).length > 0) {
+    throw invalidArguments('Email/set create is not supported yet');
+  }
+  const destroy = args.destroy ?? [];
+  if (!Array.isArray(destroy) || !destroy.every((id) => typeof id === 'string')) {
+    throw invalidArguments('destroy must list email ids');
   }
   const update = args.update ?? {};
   if (typeof update !== 'object' || update === null || Array.isArray(update)) {
     throw invalidArguments('update must map email ids to patch objects');
   }
   const patches = Object.entries(update as Record<string, unknown>);
-  if (patches.length > MAX_OBJECTS_IN_GET) {
+  if (patches.length + destroy.length > MAX_OBJECTS_IN_GET) {
     throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} updates per call`));
   }
   const oldState = await accountState(call);
@@ -133,15 +131,22 @@ export async function emailSet(
         result.error.message,
       );
   }
+  // After the updates (RFC 8620 §5.3: create, update, destroy).
+  const destroyed = await destroyEmails(call.ctx, call.account.id, [...new Set(destroy as string[])]);
+  const notDestroyed = Object.fromEntries(
+    (destroy as string[])
+      .filter((id) => !destroyed.includes(id))
+      .map((id) => [id, methodError('notFound', 'no such email')]),
+  );
   return {
     accountId: call.account.id,
     oldState,
     newState: await accountState(call),
     created: null,
     updated: Object.keys(updated).length > 0 ? updated : null,
-    destroyed: null,
+    destroyed: destroyed.length > 0 ? destroyed : null,
     notCreated: null,
     notUpdated: Object.keys(notUpdated).length > 0 ? notUpdated : null,
-    notDestroyed: null,
+    notDestroyed: Object.keys(notDestroyed).length > 0 ? notDestroyed : null,
   };
 }
