@@ -39,6 +39,11 @@ export type EmailUpdateResult = { ok: true } | { ok: false; error: UserError };
 /** RFC 8621 §4.1.1 keyword: 1–255 of %x21-7E except ( ) { ] % * " \ */
 const KEYWORD = /^[!#$&'+,\-./0-9:;<=>?@A-Z[^_`a-z|}~]{1,255}$/;
 
+/** Whether `text` may be a keyword (any case). */
+export function isKeyword(text: string): boolean {
+  return KEYWORD.test(text);
+}
+
 export async function updateEmails(
   ctx: CoreContext,
   accountId: string,
@@ -69,7 +74,7 @@ export async function updateEmails(
         refuse('email.not_found', 'no such email');
         continue;
       }
-      if (update.keywords && !update.keywords.every((k) => KEYWORD.test(k))) {
+      if (update.keywords && !update.keywords.every(isKeyword)) {
         refuse('email.invalid_keyword', 'a keyword has a character keywords may not have');
         continue;
       }

@@ -12,7 +12,13 @@ export {
   storeMessageBody,
   wouldExceedQuota,
 } from './deliver.js';
-export { destroyEmails, type EmailUpdate, type EmailUpdateResult, updateEmails } from './email-update.js';
+export {
+  destroyEmails,
+  type EmailUpdate,
+  type EmailUpdateResult,
+  isKeyword,
+  updateEmails,
+} from './email-update.js';
 export {
   changeFlags,
   expungeDeleted,

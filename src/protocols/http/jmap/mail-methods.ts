@@ -18,7 +18,7 @@
  *   the session resource; over them a call is refused (requestTooLarge), not truncated.
  */
 
-import { keywordsOf, readMessageBytes } from '../../../core/mail/index.js';
+import { isKeyword, keywordsOf, readMessageBytes } from '../../../core/mail/index.js';
 import type { MimePart } from '../../../lib/mime/index.js';
 import type { ChangeKind } from '../../../store/sql/index.js';
 import {
@@ -246,8 +246,7 @@ function parseFilter(condition: Record<string, unknown>): {
   };
   const keyword = (key: string, value: unknown) => {
     const text = string(key, value);
-    if (!/^[!#$&'+,\-./0-9:;<=>?@A-Z[^_`a-z|}~]{1,255}$/.test(text))
-      throw invalidArguments(`${key} is not a keyword`);
+    if (!isKeyword(text)) throw invalidArguments(`${key} is not a keyword`);
     return text.toLowerCase();
   };
   for (const [key, value] of Object.entries(condition)) {
