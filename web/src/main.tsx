@@ -5,6 +5,7 @@ import { App } from './shell/App';
 import './ui/theme.css';
 import './ui/components.css';
 import './shell/shell.css';
+import './mail/mail.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');

@@ -57,8 +57,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // A message's HTML is shown in a sandboxed srcdoc frame, which inherits this policy: inline
+        // styles (mail is styled inline) and http(s) images (once the user allows remote content)
+        // must pass here; the frame's own policy narrows them per message (web/src/mail/reader).
+        // Scripts stay 'self' only: nothing inline, nothing remote.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:', 'http:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

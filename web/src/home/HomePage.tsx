@@ -31,7 +31,11 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
         </Alert>
       ) : null}
       <p className="lead">{t('home.intro', { institution })}</p>
-      <p className="muted">{t('home.comingSoon')}</p>
+      <p>
+        <Link to="mail" className="button button--primary">
+          {t('home.mail.link')}
+        </Link>
+      </p>
       <h2>{t('home.account.heading')}</h2>
       <dl className="account">
         <div className="account__row">

@@ -1,7 +1,11 @@
 import { useMemo } from 'react';
+import { createApiClient } from '../api/client';
 import { createFacteurApi } from '../api/facteur-api';
 import { AuthGate } from '../auth/AuthGate';
 import { HomePage } from '../home/HomePage';
+import { createJmapClient } from '../mail/jmap/jmap-client';
+import { createMailApi } from '../mail/jmap/mail-api';
+import { MailView } from '../mail/MailView';
 import { MailClientSetupPage } from '../settings/MailClientSetupPage';
 import { Frame } from './Frame';
 import { NavigationProvider, useRouter } from './router';
@@ -12,12 +16,14 @@ import { usePortal } from './use-portal';
  * page chosen by the address (router.tsx). Signing in on a page's address lands on that page.
  */
 export function App() {
-  const api = useMemo(() => createFacteurApi(), []);
+  const client = useMemo(() => createApiClient(), []);
+  const api = useMemo(() => createFacteurApi(client), [client]);
+  const mail = useMemo(() => createMailApi(createJmapClient(client)), [client]);
   const portal = usePortal(api);
   const router = useRouter();
   return (
     <NavigationProvider value={router.navigate}>
-      <Frame portal={portal}>
+      <Frame portal={portal} layout={router.route === 'mail' ? 'app' : 'page'}>
         <AuthGate
           api={api}
           portal={portal}
@@ -25,6 +31,19 @@ export function App() {
             // After an in-app navigation the new page takes focus, and one-off notices are spent.
             const navigated = router.navigations > 0;
             const focusHeading = props.focusHeading || navigated;
+            if (router.route === 'mail') {
+              return (
+                <MailView
+                  mail={mail}
+                  session={props.session}
+                  institution={portal?.institutionName}
+                  onSignOut={() => {
+                    router.navigate('home', { replace: true });
+                    props.onSignOut();
+                  }}
+                />
+              );
+            }
             if (router.route === 'mailClientSetup') {
               return (
                 <MailClientSetupPage

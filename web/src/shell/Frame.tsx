@@ -3,11 +3,20 @@ import type { PortalInfo } from '../../../common/api.js';
 import { useLocale, useT } from '../i18n/locale-context';
 
 /** Page frame: skip link, header (institution, language), main landmark, footer (help). */
-export function Frame({ portal, children }: { portal: PortalInfo | null; children: ReactNode }) {
+export function Frame({
+  portal,
+  layout = 'page',
+  children,
+}: {
+  portal: PortalInfo | null;
+  /** `app`: the webmail, filling the window below the header, without footer. */
+  layout?: 'page' | 'app';
+  children: ReactNode;
+}) {
   const t = useT();
   const institution = portal?.institutionName ?? t('app.defaultInstitution');
   return (
-    <div className="frame">
+    <div className={`frame frame--${layout}`}>
       <a className="skip-link" href="#content">
         {t('shell.skipToContent')}
       </a>
@@ -28,17 +37,19 @@ export function Frame({ portal, children }: { portal: PortalInfo | null; childre
       <main id="content" className="main" tabIndex={-1}>
         {children}
       </main>
-      <footer className="footer">
-        <div className="footer__inner">
-          <p>{t('shell.footer.about', { institution })}</p>
-          <p className="footer__privacy">{t('shell.footer.privacy')}</p>
-          {portal?.helpUrl ? (
-            <p>
-              <a href={portal.helpUrl}>{t('shell.footer.help')}</a>
-            </p>
-          ) : null}
-        </div>
-      </footer>
+      {layout === 'app' ? null : (
+        <footer className="footer">
+          <div className="footer__inner">
+            <p>{t('shell.footer.about', { institution })}</p>
+            <p className="footer__privacy">{t('shell.footer.privacy')}</p>
+            {portal?.helpUrl ? (
+              <p>
+                <a href={portal.helpUrl}>{t('shell.footer.help')}</a>
+              </p>
+            ) : null}
+          </div>
+        </footer>
+      )}
     </div>
   );
 }

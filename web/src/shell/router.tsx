@@ -20,10 +20,11 @@ import {
   useState,
 } from 'react';
 
-export type Route = 'home' | 'mailClientSetup';
+export type Route = 'home' | 'mail' | 'mailClientSetup';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
+  mail: '/courrier',
   mailClientSetup: '/parametres/logiciel-de-messagerie',
 };
 

@@ -1,0 +1,184 @@
+/**
+ * The message list, virtualized (@tanstack/react-virtual): only the rows on screen exist in the DOM,
+ * so 50 000 messages scroll like 50. Rows not loaded yet show a placeholder and are fetched by page.
+ *
+ * Accessibility: a list whose items carry aria-posinset/aria-setsize (screen readers announce
+ * "message 3 of 50 000" though only a few are in the DOM); each row is one button. Arrow keys and
+ * j/k move between rows, Home/End jump, Enter opens.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { useLocale, useT } from '../i18n/locale-context';
+import { intlLocale } from '../i18n/translate';
+import { addressList, displayName, listDate } from './format';
+import type { EmailSummary } from './jmap/types';
+import type { EmailList } from './use-email-list';
+
+const ROW_HEIGHT = 80;
+
+export interface MessageListProps {
+  list: EmailList;
+  heading: string;
+  headingId: string;
+  selectedId: string | null;
+  /** In the Sent and Drafts mailboxes the list names recipients, not senders. */
+  showRecipients: boolean;
+  onOpen: (email: EmailSummary) => void;
+}
+
+export function MessageList({
+  list,
+  heading,
+  headingId,
+  selectedId,
+  showRecipients,
+  onOpen,
+}: MessageListProps) {
+  const t = useT();
+  const { locale } = useLocale();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const total = list.total ?? 0;
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { ensure } = list;
+  useEffect(() => {
+    if (total > 0) ensure(first, last);
+  }, [ensure, first, last, total]);
+
+  const focusRow = (index: number) => {
+    const target = Math.max(0, Math.min(total - 1, index));
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    // The row may only exist after the scroll renders it.
+    requestAnimationFrame(() =>
+      scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${target}"] button`)?.focus(),
+    );
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!row || event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = Number(row.dataset.index);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      j: index + 1,
+      ArrowUp: index - 1,
+      k: index - 1,
+      Home: 0,
+      End: total - 1,
+      PageDown: index + 10,
+      PageUp: index - 10,
+    };
+    const to = moves[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    focusRow(to);
+  };
+
+  const intl = intlLocale(locale);
+  return (
+    <section className="mail-list" aria-labelledby={headingId}>
+      <div className="mail-list__header">
+        <h2 id={headingId} className="mail-list__heading" tabIndex={-1}>
+          {heading}
+        </h2>
+        <p className="mail-list__count" aria-live="polite">
+          {list.total === null
+            ? t('shell.loading')
+            : t('mail.list.count', { count: total.toLocaleString(intl) })}
+        </p>
+      </div>
+      {list.total === 0 ? <p className="mail-list__empty">{t('mail.list.empty')}</p> : null}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: keys are handled for the rows inside */}
+      <div className="mail-list__scroll" ref={scrollRef} onKeyDown={onKeyDown}>
+        <ul className="mail-list__rows" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const email = list.rowAt(item.index);
+            return (
+              <li
+                key={email?.id ?? `placeholder-${item.index}`}
+                className="mail-row"
+                data-index={item.index}
+                aria-posinset={item.index + 1}
+                aria-setsize={total}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                {email ? (
+                  <Row
+                    email={email}
+                    selected={email.id === selectedId}
+                    showRecipients={showRecipients}
+                    locale={intl}
+                    onOpen={onOpen}
+                  />
+                ) : (
+                  <span className="mail-row__placeholder">{t('shell.loading')}</span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </section>
+  );
+}
+
+function Row({
+  email,
+  selected,
+  showRecipients,
+  locale,
+  onOpen,
+}: {
+  email: EmailSummary;
+  selected: boolean;
+  showRecipients: boolean;
+  locale: string;
+  onOpen: (email: EmailSummary) => void;
+}) {
+  const t = useT();
+  const unread = !email.keywords.$seen;
+  const flagged = email.keywords.$flagged === true;
+  const who = showRecipients
+    ? addressList(email.to) || t('mail.noRecipient')
+    : email.from?.[0]
+      ? displayName(email.from[0])
+      : t('mail.noSender');
+  const subject = email.subject?.trim() || t('mail.noSubject');
+  return (
+    <button
+      type="button"
+      className={`mail-row__button${unread ? ' mail-row__button--unread' : ''}${selected ? ' mail-row__button--selected' : ''}`}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => onOpen(email)}
+    >
+      <span className="mail-row__line">
+        <span className="mail-row__who">
+          {unread ? <span className="visually-hidden">{t('mail.unread')}, </span> : null}
+          {who}
+        </span>
+        <span className="mail-row__meta">
+          {flagged ? (
+            <span className="mail-row__flag" role="img" aria-label={t('mail.flagged')}>
+              ⚑
+            </span>
+          ) : null}
+          {email.hasAttachment ? (
+            <span className="mail-row__clip" role="img" aria-label={t('mail.hasAttachment')}>
+              📎
+            </span>
+          ) : null}
+          <time dateTime={email.receivedAt}>{listDate(email.receivedAt, locale)}</time>
+        </span>
+      </span>
+      <span className="mail-row__subject">{subject}</span>
+      <span className="mail-row__preview">{email.preview}</span>
+    </button>
+  );
+}

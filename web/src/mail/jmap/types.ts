@@ -1,0 +1,88 @@
+/** The JMAP Mail objects (RFC 8621) as the web client reads them: only the properties it asks for. */
+
+export interface MailboxRights {
+  mayRename: boolean;
+  mayDelete: boolean;
+}
+
+export interface Mailbox {
+  id: string;
+  name: string;
+  parentId: string | null;
+  role: string | null;
+  sortOrder: number;
+  totalEmails: number;
+  unreadEmails: number;
+  myRights: MailboxRights;
+}
+
+export interface EmailAddress {
+  name: string | null;
+  email: string;
+}
+
+/** What a row of the message list shows. */
+export interface EmailSummary {
+  id: string;
+  threadId: string;
+  mailboxIds: Record<string, true>;
+  keywords: Record<string, true>;
+  receivedAt: string;
+  from: EmailAddress[] | null;
+  to: EmailAddress[] | null;
+  subject: string | null;
+  preview: string;
+  hasAttachment: boolean;
+  size: number;
+}
+
+export interface BodyPart {
+  partId: string;
+  blobId: string;
+  size: number;
+  name: string | null;
+  type: string;
+  charset: string | null;
+  disposition: string | null;
+  cid: string | null;
+}
+
+export interface BodyValue {
+  value: string;
+  isTruncated: boolean;
+}
+
+/** What the reader shows: the summary plus bodies and attachments. */
+export interface EmailDetail extends EmailSummary {
+  blobId: string;
+  cc: EmailAddress[] | null;
+  sentAt: string | null;
+  textBody: BodyPart[];
+  htmlBody: BodyPart[];
+  attachments: BodyPart[];
+  bodyValues: Record<string, BodyValue>;
+}
+
+export const SUMMARY_PROPERTIES = [
+  'threadId',
+  'mailboxIds',
+  'keywords',
+  'receivedAt',
+  'from',
+  'to',
+  'subject',
+  'preview',
+  'hasAttachment',
+  'size',
+] as const;
+
+export const DETAIL_PROPERTIES = [
+  ...SUMMARY_PROPERTIES,
+  'blobId',
+  'cc',
+  'sentAt',
+  'textBody',
+  'htmlBody',
+  'attachments',
+  'bodyValues',
+] as const;
