@@ -250,6 +250,47 @@ describe('the webmail', () => {
     await row(page, 'Arrivée en direct').waitFor();
   });
 
+  it('finds École when searching ecole, marks it, filters, and keeps the search in the sidebar', async () => {
+    await deliver(camille.address, 'Sortie de l’École des Tilleuls', [
+      '--from',
+      'directrice@example.org',
+      '--body',
+      'Les élèves de l’école partent en sortie jeudi.',
+    ]);
+    await openMail(page);
+    await row(page, 'Sortie de l’École des Tilleuls').waitFor();
+    const search = page.getByRole('search', { name: 'Rechercher dans les messages' });
+    await search.getByRole('searchbox', { name: 'Mots à rechercher' }).fill('ecole');
+    await search.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Résultats de la recherche' }).waitFor();
+    const found = row(page, 'Sortie de l’');
+    await expect.poll(() => found.locator('mark').allTextContents()).toEqual(['École', 'école']);
+    expect(await page.locator('.mail-row').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-search-fr-1440');
+    // A filter that excludes it: unread only, after reading it.
+    await found.getByRole('button').click();
+    await page.getByRole('heading', { level: 2, name: 'Sortie de l’École des Tilleuls' }).waitFor();
+    await search.getByRole('button', { name: 'Filtres' }).click();
+    await search.getByLabel('Non lus').check();
+    await search.getByRole('button', { name: 'Rechercher' }).click();
+    await expect.poll(() => page.locator('.mail-list__count').textContent()).toBe('Messages : 0');
+    await search.getByLabel('Non lus').uncheck();
+    await search.getByRole('button', { name: 'Rechercher' }).click();
+    await expect.poll(() => page.locator('.mail-list__count').textContent()).toBe('Messages : 1');
+    await page.getByRole('button', { name: 'Enregistrer la recherche' }).click();
+    const nav = page.getByRole('navigation', { name: 'Dossiers' });
+    await nav.getByRole('link', { name: /Boîte de réception/ }).click();
+    await page.getByRole('heading', { level: 2, name: 'Boîte de réception' }).waitFor();
+    await nav.getByRole('link', { name: 'ecole' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Résultats de la recherche' }).waitFor();
+    await row(page, 'Sortie de l’').waitFor();
+    // Saved in the browser: still there after a reload.
+    await page.reload();
+    await nav.getByRole('button', { name: 'Supprimer la recherche « ecole »' }).click();
+    expect(await nav.getByRole('link', { name: 'ecole' }).count()).toBe(0);
+  });
+
   it('downloads an attachment byte for byte', async () => {
     const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256));
     const file = join(tmpdir(), `releve-${process.pid}.bin`);

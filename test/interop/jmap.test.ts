@@ -225,6 +225,37 @@ describe('JMAP Mail, read side', () => {
     expect((await query({ hasKeyword: 'bad(keyword' })).type).toBe('invalidArguments');
   });
 
+  it('finds École when asked for ecole, and marks where in the subject and the body (SearchSnippet)', async () => {
+    const long = `${'Introduction sans rapport. '.repeat(12)}Les élèves de l’école Jules-Ferry partent lundi. ${'Suite. '.repeat(40)}`;
+    await deliver('sylvie.dupont@ac-test.fr', 'Sortie de l’École <primaire>', long);
+    await deliver('sylvie.dupont@ac-test.fr', 'Cantine', 'Menu de la semaine.');
+    const { client, accountId } = await signedIn('sdupont');
+    const responses = await jmap(client, [
+      ['Email/query', { accountId, filter: { text: 'ecole' } }, 'q'],
+      [
+        'SearchSnippet/get',
+        {
+          accountId,
+          filter: { text: 'ecole' },
+          '#emailIds': { resultOf: 'q', name: 'Email/query', path: '/ids' },
+        },
+        's',
+      ],
+      ['SearchSnippet/get', { accountId, filter: { from: 'parent' }, emailIds: ['nope'] }, 'n'],
+      ['SearchSnippet/get', { accountId, filter: { text: 'x' } }, 'e'],
+    ]);
+    const ids = nth(responses, 0).ids as string[];
+    expect(ids).toHaveLength(1);
+    const [snippet] = nth(responses, 1).list as { emailId: string; subject: string; preview: string }[];
+    expect(snippet?.emailId).toBe(ids[0]);
+    expect(snippet?.subject).toBe('Sortie de l’<mark>École</mark> &#60;primaire&#62;');
+    expect(snippet?.preview).toContain('de l’<mark>école</mark> Jules-Ferry');
+    expect(snippet?.preview.startsWith('…')).toBe(true);
+    expect(Buffer.byteLength(snippet?.preview.replace(/<\/?mark>/g, '') ?? '')).toBeLessThanOrEqual(255);
+    expect(nth(responses, 2)).toMatchObject({ list: [], notFound: ['nope'] });
+    expect(nth(responses, 3).type).toBe('invalidArguments');
+  });
+
   it('tells /changes of mail delivered over SMTP and flags changed over IMAP', async () => {
     const { client, accountId } = await signedIn('sdupont');
     const [[, initial]] = (await jmap(client, [['Email/get', { accountId, ids: [] }, 'g']])) as [Call];
@@ -775,7 +806,13 @@ describe('JMAP Mail, read side', () => {
       ['Email/query', { accountId: jean.accountId, filter: { inMailbox: inboxId } }, 'd'],
       ['Email/query', { accountId: jean.accountId, filter: { text: 'bulletin' } }, 'e'],
       ['Email/get', { accountId: sylvie.accountId, ids: [emailId] }, 'f'],
+      [
+        'SearchSnippet/get',
+        { accountId: jean.accountId, filter: { text: 'notes' }, emailIds: [emailId] },
+        'g',
+      ],
     ]);
+    expect(nth(responses, 6)).toMatchObject({ list: [], notFound: [emailId] });
     expect(nth(responses, 0)).toMatchObject({ list: [], notFound: [emailId] });
     expect(nth(responses, 1)).toMatchObject({ list: [], notFound: [inboxId] });
     expect(nth(responses, 2)).toMatchObject({ list: [], notFound: [threadId] });

@@ -22,9 +22,25 @@ import { MessageList } from './MessageList';
 import { useMailboxName } from './mailbox-name';
 import { findRole } from './mailbox-tree';
 import { Reader } from './reader/Reader';
+import { SearchForm } from './search/SearchForm';
+import { readSavedSearches, type SavedSearch, writeSavedSearches } from './search/saved-searches';
+import {
+  criteriaToFilter,
+  describeCriteria,
+  isEmptyCriteria,
+  type SearchCriteria,
+} from './search/search-criteria';
 import { isInternal, normalizeName } from './sender-warnings';
 import { useEmailList } from './use-email-list';
 import { usePush } from './use-push';
+
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface MailViewProps {
   mail: MailApi;
@@ -46,6 +62,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [emailId, setEmailId] = useState<string | null>(null);
   const [pane, setPane] = useState<Pane>('list');
   const [notice, setNotice] = useState<string | null>(null);
+  const [search, setSearch] = useState<SearchCriteria | null>(null);
+  const [saved, setSaved] = useState<SavedSearch[]>(() => readSavedSearches(browserStorage()));
   const push = usePush(jmapSession?.eventSourceUrl ?? null);
   const listHeadingRef = useRef<HTMLElement | null>(null);
 
@@ -76,10 +94,16 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     );
   }, [mail, jmapSession, push.version]);
 
-  const filter = useMemo(() => (mailboxId ? { inMailbox: mailboxId } : null), [mailboxId]);
+  const filter = useMemo(
+    () => (search ? criteriaToFilter(search) : mailboxId ? { inMailbox: mailboxId } : null),
+    [search, mailboxId],
+  );
   const list = useEmailList(mail, filter, push.version);
-  const mailbox = mailboxes?.find((m) => m.id === mailboxId);
-  const heading = mailbox ? nameOf(mailbox) : t('shell.loading');
+  const mailbox = search ? undefined : mailboxes?.find((m) => m.id === mailboxId);
+  const heading = search ? t('mail.search.results') : mailbox ? nameOf(mailbox) : t('shell.loading');
+  const savedMatch = search
+    ? saved.find((s) => JSON.stringify(s.criteria) === JSON.stringify(search))
+    : undefined;
   useDocumentTitle([
     mailbox && mailbox.unreadEmails > 0 ? `${heading} (${mailbox.unreadEmails})` : heading,
     t('app.serviceName'),
@@ -97,7 +121,21 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     return names;
   }, [list, session.account, ownDomain]);
 
+  const showSearch = (criteria: SearchCriteria | null) => {
+    setSearch(criteria && !isEmptyCriteria(criteria) ? criteria : null);
+    setEmailId(null);
+    setPane('list');
+    setNotice(null);
+    requestAnimationFrame(() => document.getElementById('mail-list-heading')?.focus());
+  };
+
+  const updateSaved = (next: SavedSearch[]) => {
+    setSaved(next);
+    writeSavedSearches(browserStorage(), next);
+  };
+
   const selectMailbox = (id: string) => {
+    setSearch(null);
     setMailboxId(id);
     setEmailId(null);
     setPane('list');
@@ -149,6 +187,14 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         >
           {t('mail.nav.toggle')}
         </button>
+        {mailboxes ? (
+          <SearchForm
+            mailboxes={mailboxes}
+            current={search}
+            onSearch={showSearch}
+            onClear={() => showSearch(null)}
+          />
+        ) : null}
         <span className="mail__bar-end">
           <Link to="home" className="mail__bar-link">
             {t('mail.bar.account')}
@@ -171,7 +217,15 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
       <div className="mail__panes">
         <div className="mail__nav">
           {mailboxes ? (
-            <MailboxNav mailboxes={mailboxes} selectedId={mailboxId} onSelect={selectMailbox} />
+            <MailboxNav
+              mailboxes={mailboxes}
+              selectedId={search ? null : mailboxId}
+              onSelect={selectMailbox}
+              savedSearches={saved}
+              selectedSearchId={savedMatch?.id ?? null}
+              onOpenSearch={(entry) => showSearch(entry.criteria)}
+              onDeleteSearch={(entry) => updateSaved(saved.filter((s) => s.id !== entry.id))}
+            />
           ) : null}
         </div>
         <div className="mail__list">
@@ -181,6 +235,21 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
             headingId="mail-list-heading"
             selectedId={emailId}
             showRecipients={mailbox?.role === 'sent' || mailbox?.role === 'drafts'}
+            actions={
+              search && !savedMatch ? (
+                <button
+                  type="button"
+                  className="button button--tertiary mail-list__save"
+                  onClick={() => {
+                    const name = search.text.trim() || describeCriteria(search, t);
+                    updateSaved([...saved, { id: crypto.randomUUID(), name, criteria: search }]);
+                    setNotice(t('mail.search.savedNotice', { name }));
+                  }}
+                >
+                  {t('mail.search.save')}
+                </button>
+              ) : null
+            }
             onOpen={(email: EmailSummary) => {
               setEmailId(email.id);
               setPane('reader');
@@ -194,7 +263,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           ) : null}
         </div>
         <div className="mail__reader">
-          {emailId && jmapSession && mailboxes && mailboxId ? (
+          {emailId && jmapSession && mailboxes ? (
             <Reader
               mail={mail}
               session={jmapSession}
@@ -203,7 +272,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               internalNames={internalNames}
               version={push.version}
               mailboxes={mailboxes}
-              currentMailboxId={mailboxId}
+              currentMailboxId={search ? null : mailboxId}
               onBack={backToList}
               onLeft={(text) => {
                 setNotice(text);

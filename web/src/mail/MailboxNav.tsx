@@ -4,15 +4,28 @@ import { intlLocale } from '../i18n/translate';
 import type { Mailbox } from './jmap/types';
 import { useMailboxName } from './mailbox-name';
 import { flattenMailboxTree } from './mailbox-tree';
+import type { SavedSearch } from './search/saved-searches';
 
 export interface MailboxNavProps {
   mailboxes: readonly Mailbox[];
   selectedId: string | null;
   onSelect: (mailboxId: string) => void;
+  savedSearches: readonly SavedSearch[];
+  selectedSearchId: string | null;
+  onOpenSearch: (search: SavedSearch) => void;
+  onDeleteSearch: (search: SavedSearch) => void;
 }
 
 /** The folder list: a navigation landmark of links, unread counts spoken with their meaning. */
-export function MailboxNav({ mailboxes, selectedId, onSelect }: MailboxNavProps) {
+export function MailboxNav({
+  mailboxes,
+  selectedId,
+  onSelect,
+  savedSearches,
+  selectedSearchId,
+  onOpenSearch,
+  onDeleteSearch,
+}: MailboxNavProps) {
   const t = useT();
   const { locale } = useLocale();
   const nameOf = useMailboxName();
@@ -49,6 +62,39 @@ export function MailboxNav({ mailboxes, selectedId, onSelect }: MailboxNavProps)
           );
         })}
       </ul>
+      {savedSearches.length > 0 ? (
+        <>
+          <h2 className="mail-nav__heading" id="saved-searches-heading">
+            {t('mail.search.savedHeading')}
+          </h2>
+          <ul className="mail-nav__list" aria-labelledby="saved-searches-heading">
+            {savedSearches.map((entry) => (
+              <li key={entry.id} className="mail-nav__saved">
+                <a
+                  href={`#search-${entry.id}`}
+                  className={`mail-nav__item${entry.id === selectedSearchId ? ' mail-nav__item--selected' : ''}`}
+                  aria-current={entry.id === selectedSearchId ? 'page' : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    onOpenSearch(entry);
+                  }}
+                >
+                  <span className="mail-nav__name">{entry.name}</span>
+                </a>
+                <button
+                  type="button"
+                  className="mail-nav__delete"
+                  aria-label={t('mail.search.delete', { name: entry.name })}
+                  title={t('mail.search.delete', { name: entry.name })}
+                  onClick={() => onDeleteSearch(entry)}
+                >
+                  <span aria-hidden="true">×</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </nav>
   );
 }

@@ -7,11 +7,12 @@
  * j/k move between rows, Home/End jump, Enter opens.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 import { useLocale, useT } from '../i18n/locale-context';
 import { intlLocale } from '../i18n/translate';
 import { addressList, displayName, listDate } from './format';
 import type { EmailSummary } from './jmap/types';
+import { parseSnippet } from './search/snippet-markup';
 import type { EmailList } from './use-email-list';
 
 const ROW_HEIGHT = 80;
@@ -24,6 +25,8 @@ export interface MessageListProps {
   /** In the Sent and Drafts mailboxes the list names recipients, not senders. */
   showRecipients: boolean;
   onOpen: (email: EmailSummary) => void;
+  /** Shown beside the heading (save a search). */
+  actions?: ReactNode;
 }
 
 export function MessageList({
@@ -33,6 +36,7 @@ export function MessageList({
   selectedId,
   showRecipients,
   onOpen,
+  actions,
 }: MessageListProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -88,6 +92,7 @@ export function MessageList({
         <h2 id={headingId} className="mail-list__heading" tabIndex={-1}>
           {heading}
         </h2>
+        {actions}
         <p className="mail-list__count" aria-live="polite">
           {list.total === null
             ? t('shell.loading')
@@ -177,8 +182,24 @@ function Row({
           <time dateTime={email.receivedAt}>{listDate(email.receivedAt, locale)}</time>
         </span>
       </span>
-      <span className="mail-row__subject">{subject}</span>
-      <span className="mail-row__preview">{email.preview}</span>
+      <span className="mail-row__subject">
+        {email.snippet?.subject ? <Marked html={email.snippet.subject} /> : subject}
+      </span>
+      <span className="mail-row__preview">
+        {email.snippet?.preview ? <Marked html={email.snippet.preview} /> : email.preview}
+      </span>
     </button>
+  );
+}
+
+/** Search snippet text with the found words in <mark> (built as elements, never as HTML). */
+function Marked({ html }: { html: string }) {
+  return (
+    <>
+      {parseSnippet(html).map((piece, i) =>
+        // biome-ignore lint/suspicious/noArrayIndexKey: pieces have no identity but their order
+        piece.marked ? <mark key={i}>{piece.text}</mark> : <span key={i}>{piece.text}</span>,
+      )}
+    </>
   );
 }

@@ -60,6 +60,7 @@ import {
   requireAccount,
 } from './method-arguments.js';
 import { methodError } from './request.js';
+import { searchSnippetGet } from './search-snippet.js';
 
 export const MAX_CHANGES = 5000;
 export const MAX_QUERY_LIMIT = 1000;
@@ -391,4 +392,5 @@ export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<strin
   ['Mailbox/set', { capability: MAIL_CAPABILITY, handler: mailboxSet }],
   ['Email/changes', { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'email') }],
   ['Thread/get', { capability: MAIL_CAPABILITY, handler: threadGet }],
+  ['SearchSnippet/get', { capability: MAIL_CAPABILITY, handler: searchSnippetGet }],
 ]);

@@ -3,7 +3,8 @@
  * read one, change keywords, move, destroy.
  */
 
-import type { JmapClient, MethodArgs } from './jmap-client';
+import { hasTextCondition } from '../search/search-criteria';
+import type { Invocation, JmapClient, MethodArgs } from './jmap-client';
 import {
   DETAIL_PROPERTIES,
   type EmailDetail,
@@ -22,9 +23,13 @@ export interface EmailWindow {
   queryState: string;
 }
 
-export interface EmailFilter {
-  inMailbox?: string;
-  text?: string;
+/** A JMAP FilterCondition (RFC 8621 §4.4.1). */
+export type EmailFilter = MethodArgs;
+
+interface Snippet {
+  emailId: string;
+  subject: string | null;
+  preview: string | null;
 }
 
 function required(results: Map<string, MethodArgs>, callId: string): MethodArgs {
@@ -48,6 +53,11 @@ export function createMailApi(jmap: JmapClient) {
     /** One window of a query, newest first, with the summaries of its messages (one round trip). */
     async emailWindow(filter: EmailFilter, position: number, limit: number): Promise<EmailWindow> {
       const id = await accountId();
+      const ids = { resultOf: 'q', name: 'Email/query', path: '/ids' };
+      // Searching words: the snippets of the page come in the same request.
+      const snippets: Invocation[] = hasTextCondition(filter)
+        ? [['SearchSnippet/get', { accountId: id, filter, '#emailIds': ids }, 's']]
+        : [];
       const results = await jmap.request([
         [
           'Email/query',
@@ -65,15 +75,24 @@ export function createMailApi(jmap: JmapClient) {
           'Email/get',
           {
             accountId: id,
-            '#ids': { resultOf: 'q', name: 'Email/query', path: '/ids' },
+            '#ids': ids,
             properties: SUMMARY_PROPERTIES,
           },
           'g',
         ],
+        ...snippets,
       ]);
       const query = required(results, 'q');
       const byId = new Map((required(results, 'g').list as EmailSummary[]).map((e) => [e.id, e]));
-      const emails = (query.ids as string[]).flatMap((emailId) => byId.get(emailId) ?? []);
+      const snippetOf = new Map(((results.get('s')?.list ?? []) as Snippet[]).map((s) => [s.emailId, s]));
+      const emails = (query.ids as string[]).flatMap((emailId) => {
+        const email = byId.get(emailId);
+        if (!email) return [];
+        const snippet = snippetOf.get(emailId);
+        return [
+          snippet ? { ...email, snippet: { subject: snippet.subject, preview: snippet.preview } } : email,
+        ];
+      });
       return {
         position: Number(query.position),
         total: Number(query.total),

@@ -34,6 +34,8 @@ export interface EmailSummary {
   preview: string;
   hasAttachment: boolean;
   size: number;
+  /** In search results: where the words occur (SearchSnippet HTML: escaped text and <mark>). */
+  snippet?: { subject: string | null; preview: string | null };
 }
 
 export interface BodyPart {

@@ -19,7 +19,8 @@ export interface MessageActionsProps {
   mail: MailApi;
   email: EmailDetail;
   mailboxes: readonly Mailbox[];
-  currentMailboxId: string;
+  /** The folder the message is shown from; null in search results (then: its own folder). */
+  currentMailboxId: string | null;
   onBack: () => void;
   /** The message left the current mailbox (moved, archived, deleted): `notice` says where. */
   onLeft: (notice: string) => void;
@@ -41,7 +42,8 @@ export function MessageActions({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const moveId = useId();
-  const current = mailboxes.find((m) => m.id === currentMailboxId);
+  const fromId = currentMailboxId ?? Object.keys(email.mailboxIds)[0] ?? '';
+  const current = mailboxes.find((m) => m.id === fromId);
   const archive = findRole(mailboxes, 'archive');
   const junk = findRole(mailboxes, 'junk');
   const trash = findRole(mailboxes, 'trash');
@@ -62,7 +64,7 @@ export function MessageActions({
 
   const moveTo = (target: Mailbox) =>
     run(async () => {
-      await mail.move([email.id], currentMailboxId, target.id);
+      await mail.move([email.id], fromId, target.id);
       onLeft(t('mail.notice.moved', { mailbox: nameOf(target) }));
     });
 

@@ -1,0 +1,8 @@
+export {
+  escapeHtml,
+  highlightAll,
+  highlightExcerpt,
+  matchRanges,
+  SNIPPET_CHARS,
+  searchTerms,
+} from './snippet.js';
