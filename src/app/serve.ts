@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SMTPServer } from 'smtp-server';
 import { createClientThrottle } from '../core/auth/index.js';
-import { createQueueRunner, parseRelayUrl } from '../jobs/index.js';
+import { createQueueRunner, createSubmissionReleaser, parseRelayUrl } from '../jobs/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { DNSResolver } from '../platform/dns/index.js';
 import type { Logger } from '../platform/log/index.js';
@@ -145,6 +145,8 @@ export async function startServer(
       concurrency: config.outboundConcurrency,
     });
     queue.start();
+    const releaser = createSubmissionReleaser(facteur.ctx, log);
+    releaser.start();
     return {
       facteur,
       http,
@@ -162,6 +164,7 @@ export async function startServer(
           await new Promise<void>((resolve) => server.close(() => resolve()));
         }
         await imap.close();
+        await releaser.stop();
         await queue.stop();
         await http.close();
         await facteur.close();

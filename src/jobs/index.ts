@@ -9,3 +9,9 @@ export {
   type QueueRunnerOptions,
   type RunReport,
 } from './queue-runner.js';
+export {
+  createSubmissionReleaser,
+  RELEASE_INTERVAL_MS,
+  type SubmissionReleaser,
+  UPLOAD_RETENTION_MS,
+} from './submission-release.js';

@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '0003-outbound-queue',
   '0004-dkim-keys',
   '0005-base-subject-index',
+  '0006-compose',
 ];
 
 const EXPECTED_TABLES = [

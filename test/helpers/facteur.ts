@@ -115,15 +115,17 @@ export class HttpClient {
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     if (method !== 'GET' && !this.cookies.has(CSRF_COOKIE)) await this.request('GET', '/api/portal');
     const csrf = this.cookies.get(CSRF_COOKIE);
+    // A Buffer is sent as is (uploads: give its content-type in `headers`); anything else as JSON.
+    const raw = Buffer.isBuffer(body);
     const response = await fetch(this.baseUrl + path, {
       method,
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined || raw ? {} : { 'content-type': 'application/json' }),
         ...(csrf && method !== 'GET' ? { [CSRF_HEADER]: csrf } : {}),
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         ...headers,
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: raw ? new Uint8Array(body) : JSON.stringify(body) }),
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');

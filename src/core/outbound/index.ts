@@ -32,4 +32,13 @@ export {
   retryNow,
 } from './queue-admin.js';
 export { nextAttemptAt, QUEUE_LIFETIME_MS, RETRY_DELAYS_MS } from './retry-schedule.js';
+export {
+  assertSenderAllowed,
+  ownedAddresses,
+  type RecipientRoute,
+  routeRecipient,
+  type Submission,
+  type SubmissionResult,
+  submitMessage,
+} from './submit.js';
 export type { DeliveryOutcome, DomainDelivery, OutboundTransport, RecipientResult } from './types.js';

@@ -24,8 +24,16 @@
  *   - `addr: <other>` in From: Python reads the addr-spec, we read a group;
  *   - an unquoted parameter value with spaces (`filename=a b.doc`): Python keeps `a`, we keep `a b.doc`.
  */
+
 export { parseAddressList } from './address.js';
 export { attachmentSize, partFilename, splitBody } from './body-parts.js';
+export {
+  type ComposeAddress,
+  type ComposeAttachment,
+  type ComposeInput,
+  composeMessage,
+  withoutBcc,
+} from './compose.js';
 export { parseDate, parseDateDay } from './date.js';
 export { decodeBody, decodeText, getHeaders, getMessageHeaders } from './decode.js';
 export { decodeHeaderValue } from './encoded-words.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { highlightAll, highlightExcerpt, matchRanges, searchTerms } from './snippet.js';
 
 const unmarked = (html: string) => html.replace(/<\/?mark>/g, '');
-const unescape = (html: string) =>
+const unescapeHtml = (html: string) =>
   html.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 describe('searchTerms', () => {
@@ -46,7 +46,7 @@ describe('highlight', () => {
           const terms = searchTerms(queries);
           const all = highlightAll(text, terms);
           if (all !== null) {
-            expect(unescape(unmarked(all))).toBe(text);
+            expect(unescapeHtml(unmarked(all))).toBe(text);
             expect(unmarked(all)).not.toMatch(/[<>"']/);
           }
           const excerpt = highlightExcerpt(text, terms);

@@ -26,6 +26,18 @@ export {
   listAudit,
   type NewAuditEntry,
 } from './audit-log.js';
+export {
+  cancelEmailSubmission,
+  claimDueSubmissions,
+  failEmailSubmission,
+  findEmailSubmissions,
+  findUploads,
+  insertEmailSubmission,
+  markSubmissionReleased,
+  purgeUploads,
+  recordUpload,
+  releaseSubmissionClaim,
+} from './compose.js';
 export type { SqlDialect } from './dialect.js';
 export { findActiveDkimKey, insertDkimKey, listDkimKeys } from './dkim-keys.js';
 export { findDomainById, findDomainByName, insertDomain, listDomains, type NewDomain } from './domains.js';

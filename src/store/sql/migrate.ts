@@ -23,6 +23,7 @@ import { mailMigration } from './migrations/0002-mail.js';
 import { outboundQueueMigration } from './migrations/0003-outbound-queue.js';
 import { dkimKeysMigration } from './migrations/0004-dkim-keys.js';
 import { baseSubjectIndexMigration } from './migrations/0005-base-subject-index.js';
+import { composeMigration } from './migrations/0006-compose.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -36,6 +37,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0003-outbound-queue': outboundQueueMigration(),
     '0004-dkim-keys': dkimKeysMigration(),
     '0005-base-subject-index': baseSubjectIndexMigration(),
+    '0006-compose': composeMigration(),
   };
 }
 

@@ -252,6 +252,33 @@ export interface OutboundRecipientTable {
   lease_until: number | null;
 }
 
+export interface UploadTable {
+  account_id: string;
+  blob_id: string;
+  type: string;
+  size: number;
+  created_at: number;
+}
+
+export type UndoStatus = 'pending' | 'final' | 'canceled';
+
+export interface EmailSubmissionTable {
+  id: string;
+  account_id: string;
+  identity_id: string;
+  email_id: string;
+  thread_id: string;
+  blob_id: string;
+  mail_from: string;
+  /** JSON array of envelope recipients. */
+  recipients: string;
+  send_at: number;
+  undo_status: UndoStatus;
+  lease_until: number | null;
+  created_at: number;
+  released_at: number | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   domains: DomainTable;
@@ -270,6 +297,8 @@ export interface Database {
   outbound_messages: OutboundMessageTable;
   outbound_recipients: OutboundRecipientTable;
   dkim_keys: DkimKeyTable;
+  uploads: UploadTable;
+  email_submissions: EmailSubmissionTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -289,5 +318,7 @@ export type Message = Selectable<MessageTable>;
 export type MailboxMessage = Selectable<MailboxMessageTable>;
 export type ChangeLogEntry = Selectable<ChangeLogTable>;
 export type DkimKey = Selectable<DkimKeyTable>;
+export type Upload = Selectable<UploadTable>;
+export type EmailSubmission = Selectable<EmailSubmissionTable>;
 export type OutboundMessage = Selectable<OutboundMessageTable>;
 export type OutboundRecipient = Selectable<OutboundRecipientTable>;

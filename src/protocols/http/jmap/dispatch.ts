@@ -27,6 +27,12 @@ export const MAIL_CAPABILITY = 'urn:ietf:params:jmap:mail';
 export interface MethodContext {
   ctx: CoreContext;
   account: Account;
+  /** maxSizeUpload, also the bound of a new email's attachments. */
+  maxUploadBytes: number;
+  /** Creation ids (`#k1`) of this request and the ids they became (RFC 8620 §5.3). */
+  creationIds: Map<string, string>;
+  /** Implicit responses a method adds after its own (EmailSubmission/set's Email/set). */
+  followUps: [name: string, args: Record<string, unknown>][];
 }
 
 export type MethodHandler = (
@@ -50,11 +56,16 @@ export function invalidArguments(description: string): MethodFailure {
 }
 
 export async function runRequest(
-  call: MethodContext,
+  session: Pick<MethodContext, 'ctx' | 'account' | 'maxUploadBytes'>,
   request: JmapRequest,
   methods: ReadonlyMap<string, MethodDefinition>,
-): Promise<Invocation[]> {
+): Promise<{ responses: Invocation[]; createdIds: Record<string, string> }> {
   const responses: Invocation[] = [];
+  const call: MethodContext = {
+    ...session,
+    creationIds: new Map(Object.entries(request.createdIds ?? {})),
+    followUps: [],
+  };
   const using = new Set(request.using);
   for (const [name, rawArgs, callId] of request.methodCalls) {
     const method = methods.get(name);
@@ -68,7 +79,9 @@ export async function runRequest(
       continue;
     }
     try {
+      call.followUps = [];
       responses.push([name, await method.handler(call, resolved.args), callId]);
+      for (const [followName, followArgs] of call.followUps) responses.push([followName, followArgs, callId]);
     } catch (error) {
       if (error instanceof MethodFailure) {
         responses.push(['error', error.error, callId]);
@@ -78,5 +91,10 @@ export async function runRequest(
       }
     }
   }
-  return responses;
+  return { responses, createdIds: Object.fromEntries(call.creationIds) };
+}
+
+/** An id argument that may name an object created earlier in the request (`#creationId`). */
+export function resolveCreationId(call: MethodContext, id: string): string | undefined {
+  return id.startsWith('#') ? call.creationIds.get(id.slice(1)) : id;
 }

@@ -1,12 +1,11 @@
 /**
  * JMAP blob download (RFC 8620 §6.2): `GET /jmap/download/{accountId}/{blobId}/{name}?type=…`, the
- * raw bytes of one of the signed-in user's messages (save as .eml, "show original"), or one of its
- * parts decoded (an attachment: the part blob ids of mail-objects.ts).
+ * raw bytes of one of the signed-in user's messages (save as .eml, "show original"), one of its
+ * parts decoded (an attachment: the part blob ids of mail-objects.ts), or one of their uploads.
  *
  * Implementation notes
- * - Ownership: the blob must be the body of a message of this account. Blobs are shared between
- *   accounts (single instance), so knowing a blob id proves nothing: without a message of one's own
- *   the answer is 404, as for a blob that does not exist.
+ * - Ownership (blob-access.ts): an upload of this account, or the body of one of its messages;
+ *   anything else is 404, as for a blob that does not exist.
  * - The response can never run as a page of our origin, whatever `type` says: always
  *   `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff` (helmet) and a sandboxing
  *   CSP; `type` must be a plain media type, else application/octet-stream.
@@ -15,13 +14,9 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../../core/context.js';
-import { bodyDescriptions, readMessageBytes } from '../../../core/mail/index.js';
-import { decodeBody, findPart } from '../../../lib/mime/index.js';
-import { isBlobId } from '../../../store/blob/index.js';
 import type { Account } from '../../../store/sql/index.js';
-import { accountHasBlob } from '../../../store/sql/index.js';
 import { problem, sendProblem } from '../problems.js';
-import { parsePartBlobId } from './mail-objects.js';
+import { readAccountBlob } from './blob-access.js';
 
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/i;
 
@@ -36,21 +31,10 @@ export function registerDownload(
     const notFound = () =>
       sendProblem(reply, problem(404, 'blob.not_found', 'no such blob for this account'));
     if (accountId !== account.id || blobId === undefined) return notFound();
-    const part = parsePartBlobId(blobId);
-    const messageBlobId = part?.messageBlobId ?? blobId;
-    if (!isBlobId(messageBlobId) || !(await accountHasBlob(ctx.db, account.id, messageBlobId))) {
-      return notFound();
-    }
-    const type = String((request.query as Record<string, unknown>).type ?? '');
-    let bytes = await readMessageBytes(ctx, messageBlobId);
-    if (part) {
-      // An attachment: decoded from the message by its stored structure.
-      const described = await bodyDescriptions(ctx, [messageBlobId], { envelope: false, structure: true });
-      const root = described.get(messageBlobId)?.root;
-      const found = root ? findPart(root, part.partId) : null;
-      if (!found) return notFound();
-      bytes = decodeBody(bytes, found);
-    }
+    const blob = await readAccountBlob(ctx, account, blobId);
+    if (!blob) return notFound();
+    const type = String((request.query as Record<string, unknown>).type ?? blob.type ?? '');
+    const bytes = blob.bytes;
     const fallback = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'message';
     return reply
       .header('content-type', MEDIA_TYPE.test(type) ? type : 'application/octet-stream')

@@ -1,12 +1,19 @@
 /**
  * JMAP Email/set (RFC 8621 §4.6): updates of keywords and mailboxes, as patches (`keywords/$seen`)
  * or wholes, and destruction ("delete forever", "empty Trash": the message leaves every mailbox and
- * the quota), with ifInState. Create comes with the composer.
+ * the quota), with ifInState; create (a draft: email-create.ts).
  */
 import { destroyEmails, type EmailUpdate, keywordsOf, updateEmails } from '../../../core/mail/index.js';
 import { findMessagesOfAccount, listMailboxIdsOfMessages } from '../../../store/sql/index.js';
-import { invalidArguments, type MethodContext, MethodFailure } from './dispatch.js';
-import { accountState, knownArguments, MAX_OBJECTS_IN_GET, requireAccount } from './method-arguments.js';
+import { invalidArguments, type MethodContext, MethodFailure, resolveCreationId } from './dispatch.js';
+import { createEmails } from './email-create.js';
+import {
+  accountState,
+  knownArguments,
+  MAX_OBJECTS_IN_GET,
+  requireAccount,
+  stateForSet,
+} from './method-arguments.js';
 import { type MethodError, methodError } from './request.js';
 
 /** The new keywords and mailboxes of an email after a JMAP PatchObject (RFC 8620 §5.3). */
@@ -77,9 +84,9 @@ export async function emailSet(
 ): Promise<Record<string, unknown>> {
   requireAccount(call, args);
   knownArguments(args, ['accountId', 'ifInState', 'create', 'update', 'destroy']);
-  const create = args.create;
-  if (create !== undefined && create !== null && Object.keys(create).length > 0) {
-    throw invalidArguments('Email/set create is not supported yet');
+  const create = args.create ?? {};
+  if (typeof create !== 'object' || create === null || Array.isArray(create)) {
+    throw invalidArguments('create must map creation ids to emails');
   }
   const destroy = args.destroy ?? [];
   if (!Array.isArray(destroy) || !destroy.every((id) => typeof id === 'string')) {
@@ -90,21 +97,25 @@ export async function emailSet(
     throw invalidArguments('update must map email ids to patch objects');
   }
   const patches = Object.entries(update as Record<string, unknown>);
-  if (patches.length + destroy.length > MAX_OBJECTS_IN_GET) {
+  if (Object.keys(create).length + patches.length + destroy.length > MAX_OBJECTS_IN_GET) {
     throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} updates per call`));
   }
-  const oldState = await accountState(call);
-  if (args.ifInState !== undefined && args.ifInState !== null && args.ifInState !== oldState) {
-    throw new MethodFailure(methodError('stateMismatch', 'the account changed since that state'));
-  }
-  const ids = patches.map(([id]) => id);
+  const oldState = await stateForSet(call, args);
+  // RFC 8620 §5.3: create, then update, then destroy.
+  const { created, notCreated } = await createEmails(
+    call,
+    create as Record<string, unknown>,
+    call.maxUploadBytes,
+  );
+  const ids = patches.map(([id]) => resolveCreationId(call, id) ?? id);
   const messages = new Map(
     (await findMessagesOfAccount(call.ctx.db, call.account.id, ids)).map((m) => [m.id, m]),
   );
   const mailboxes = await listMailboxIdsOfMessages(call.ctx.db, call.account.id, ids);
   const notUpdated: Record<string, MethodError> = {};
   const updates = new Map<string, EmailUpdate>();
-  for (const [id, patch] of patches) {
+  for (const [given, patch] of patches) {
+    const id = resolveCreationId(call, given) ?? given;
     const message = messages.get(id);
     if (!message) {
       notUpdated[id] = methodError('notFound', 'no such email');
@@ -132,9 +143,10 @@ export async function emailSet(
       );
   }
   // After the updates (RFC 8620 §5.3: create, update, destroy).
-  const destroyed = await destroyEmails(call.ctx, call.account.id, [...new Set(destroy as string[])]);
+  const destroyIds = (destroy as string[]).map((id) => resolveCreationId(call, id) ?? id);
+  const destroyed = await destroyEmails(call.ctx, call.account.id, [...new Set(destroyIds)]);
   const notDestroyed = Object.fromEntries(
-    (destroy as string[])
+    destroyIds
       .filter((id) => !destroyed.includes(id))
       .map((id) => [id, methodError('notFound', 'no such email')]),
   );
@@ -142,10 +154,10 @@ export async function emailSet(
     accountId: call.account.id,
     oldState,
     newState: await accountState(call),
-    created: null,
+    created: Object.keys(created).length > 0 ? created : null,
     updated: Object.keys(updated).length > 0 ? updated : null,
     destroyed: destroyed.length > 0 ? destroyed : null,
-    notCreated: null,
+    notCreated: Object.keys(notCreated).length > 0 ? notCreated : null,
     notUpdated: Object.keys(notUpdated).length > 0 ? notUpdated : null,
     notDestroyed: Object.keys(notDestroyed).length > 0 ? notDestroyed : null,
   };

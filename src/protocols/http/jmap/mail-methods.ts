@@ -61,6 +61,12 @@ import {
 } from './method-arguments.js';
 import { methodError } from './request.js';
 import { searchSnippetGet } from './search-snippet.js';
+import {
+  emailSubmissionGet,
+  emailSubmissionSet,
+  identityGet,
+  SUBMISSION_CAPABILITY,
+} from './submission-methods.js';
 
 export const MAX_CHANGES = 5000;
 export const MAX_QUERY_LIMIT = 1000;
@@ -393,4 +399,7 @@ export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<strin
   ['Email/changes', { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'email') }],
   ['Thread/get', { capability: MAIL_CAPABILITY, handler: threadGet }],
   ['SearchSnippet/get', { capability: MAIL_CAPABILITY, handler: searchSnippetGet }],
+  ['Identity/get', { capability: SUBMISSION_CAPABILITY, handler: identityGet }],
+  ['EmailSubmission/get', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionGet }],
+  ['EmailSubmission/set', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionSet }],
 ]);

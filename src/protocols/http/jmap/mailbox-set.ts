@@ -17,7 +17,13 @@ import { createMailbox, deleteMailbox, renameMailbox, setSubscribed } from '../.
 import { UserError } from '../../../lib/errors/index.js';
 import { countMailboxMessages, listMailboxes, type Mailbox } from '../../../store/sql/index.js';
 import { invalidArguments, type MethodContext, MethodFailure } from './dispatch.js';
-import { accountState, knownArguments, MAX_OBJECTS_IN_GET, requireAccount } from './method-arguments.js';
+import {
+  accountState,
+  knownArguments,
+  MAX_OBJECTS_IN_GET,
+  requireAccount,
+  stateForSet,
+} from './method-arguments.js';
 import { type MethodError, methodError } from './request.js';
 
 const SET_ERRORS: Readonly<Record<string, (message: string) => MethodError>> = {
@@ -58,10 +64,7 @@ export async function mailboxSet(
   if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS_IN_GET) {
     throw new MethodFailure(methodError('requestTooLarge', `at most ${MAX_OBJECTS_IN_GET} changes per call`));
   }
-  const oldState = await accountState(call);
-  if (args.ifInState !== undefined && args.ifInState !== null && args.ifInState !== oldState) {
-    throw new MethodFailure(methodError('stateMismatch', 'the account changed since that state'));
-  }
+  const oldState = await stateForSet(call, args);
   const { ctx, account } = call;
   let boxes = await listMailboxes(ctx.db, account.id);
   const byId = () => new Map(boxes.map((box) => [box.id, box]));

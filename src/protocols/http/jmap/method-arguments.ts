@@ -57,7 +57,8 @@ export async function getArguments(
   requireAccount(call, args);
   knownArguments(args, ['accountId', 'ids', 'properties', ...extraArguments]);
   const ids = idsArgument(args.ids);
-  if (ids === null && type !== 'Mailbox') {
+  // Types of which an account has few (mailboxes, identities, its submissions) may be asked whole.
+  if (ids === null && !['Mailbox', 'Identity', 'EmailSubmission'].includes(type)) {
     throw new MethodFailure(methodError('requestTooLarge', `${type}/get needs explicit ids`));
   }
   return { ids, properties: propertiesArgument(args.properties, supported), state: await accountState(call) };
@@ -87,4 +88,13 @@ export function nonNegativeInteger(value: unknown, name: string, fallback: numbe
     throw invalidArguments(`${name} must be a non-negative integer`);
   }
   return value;
+}
+
+/** The state a /set starts from; `ifInState` other than it is stateMismatch (RFC 8620 §5.3). */
+export async function stateForSet(call: MethodContext, args: Record<string, unknown>): Promise<string> {
+  const state = await accountState(call);
+  if (args.ifInState !== undefined && args.ifInState !== null && args.ifInState !== state) {
+    throw new MethodFailure(methodError('stateMismatch', 'the account changed since that state'));
+  }
+  return state;
 }

@@ -11,12 +11,12 @@
  *   problem and not a generic one; its size is bounded by `maxSizeRequest` before parsing.
  * - Request-level problems answer 400 with `application/problem+json` and the JMAP error type; a
  *   request that passes runs every call (method errors are per call, RFC 8620 §3.6).
- * - Push: the event source (event-source.ts); whole messages: download (download.ts). Not served
- *   yet, though named in the session resource as RFC 8620 requires: upload (with the composer).
+ * - Push: the event source (event-source.ts); blobs: download (download.ts) and upload (upload.ts).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { assertPasswordChanged } from '../../../core/auth/index.js';
+import { MAX_HOLD_MS } from '../../../core/compose/index.js';
 import type { CoreContext } from '../../../core/context.js';
 import { MAX_MAILBOX_DEPTH } from '../../../core/mail/index.js';
 import type { Account } from '../../../store/sql/index.js';
@@ -27,11 +27,13 @@ import { registerEventSource } from './event-source.js';
 import { MAIL_METHODS } from './mail-methods.js';
 import { MAX_OBJECTS_IN_GET } from './method-arguments.js';
 import { parseRequest, type RequestProblem } from './request.js';
+import { SUBMISSION_CAPABILITY } from './submission-methods.js';
+import { registerUpload } from './upload.js';
 
 /** Largest API request body (maxSizeRequest): far above any batch of method calls a client sends. */
 export const MAX_SIZE_REQUEST = 1024 * 1024;
 export const MAX_CALLS_IN_REQUEST = 64;
-const CAPABILITIES: ReadonlySet<string> = new Set([CORE_CAPABILITY, MAIL_CAPABILITY]);
+const CAPABILITIES: ReadonlySet<string> = new Set([CORE_CAPABILITY, MAIL_CAPABILITY, SUBMISSION_CAPABILITY]);
 
 export function sessionResource(account: Account, maxUploadBytes: number): Record<string, unknown> {
   const body = {
@@ -47,6 +49,7 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
         collationAlgorithms: ['i;unicode-casemap'],
       },
       [MAIL_CAPABILITY]: {},
+      [SUBMISSION_CAPABILITY]: {},
     },
     accounts: {
       [account.id]: {
@@ -62,10 +65,18 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
             emailQuerySortOptions: ['receivedAt'],
             mayCreateTopLevelMailbox: true,
           },
+          [SUBMISSION_CAPABILITY]: {
+            maxDelayedSend: MAX_HOLD_MS / 1000,
+            submissionExtensions: { FUTURERELEASE: [String(MAX_HOLD_MS / 1000)] },
+          },
         },
       },
     },
-    primaryAccounts: { [CORE_CAPABILITY]: account.id, [MAIL_CAPABILITY]: account.id },
+    primaryAccounts: {
+      [CORE_CAPABILITY]: account.id,
+      [MAIL_CAPABILITY]: account.id,
+      [SUBMISSION_CAPABILITY]: account.id,
+    },
     username: account.address,
     apiUrl: '/jmap/api',
     downloadUrl: '/jmap/download/{accountId}/{blobId}/{name}?type={type}',
@@ -87,6 +98,7 @@ export function registerJmapRoutes(app: FastifyInstance, ctx: CoreContext, maxUp
 
   registerEventSource(app, ctx, signedIn);
   registerDownload(app, ctx, signedIn);
+  registerUpload(app, ctx, signedIn, maxUploadBytes);
 
   app.get('/jmap/session', async (request) => sessionResource(await signedIn(request), maxUploadBytes));
 
@@ -111,11 +123,16 @@ export function registerJmapRoutes(app: FastifyInstance, ctx: CoreContext, maxUp
       }
       const parsed = parseRequest(body, CAPABILITIES, MAX_CALLS_IN_REQUEST);
       if (!parsed.ok) return fail(parsed.problem);
-      const methodResponses = await runRequest({ ctx, account }, parsed.value, MAIL_METHODS);
+      const { responses, createdIds } = await runRequest(
+        { ctx, account, maxUploadBytes },
+        parsed.value,
+        MAIL_METHODS,
+      );
       return reply.type('application/json; charset=utf-8').send({
-        methodResponses,
+        methodResponses: responses,
         sessionState: sessionResource(account, maxUploadBytes).state,
-        ...(parsed.value.createdIds ? { createdIds: parsed.value.createdIds } : {}),
+        // Given back only to a client that sent createdIds (RFC 8620 §3.4).
+        ...(parsed.value.createdIds ? { createdIds } : {}),
       });
     });
   });
