@@ -6,7 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { userAddArgs } from '../helpers/cli-args.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -131,4 +132,45 @@ export function collectConsoleErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export interface ActiveUser {
+  identifier: string;
+  address: string;
+  /** The signed-in session's cookies, for `browser.newContext({ storageState })`. */
+  state: Awaited<ReturnType<BrowserContext['storageState']>>;
+}
+
+/**
+ * A user created with the CLI who signed in once through the portal and chose `password`, so that
+ * tests start signed in (the provisional password must be changed at first sign-in).
+ */
+export async function activateUser(
+  server: ServerProcess,
+  browser: Browser,
+  first: string,
+  last: string,
+  password: string,
+): Promise<ActiveUser> {
+  const added = server.cli(...userAddArgs(first, last, '--json'));
+  if (added.code !== 0) throw new Error(`user add failed: ${added.stderr}`);
+  const user = JSON.parse(added.stdout) as {
+    identifier: string;
+    address: string;
+    provisionalPassword: string;
+  };
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(server.baseUrl);
+  await page.getByLabel('Identifiant ou adresse électronique').fill(user.identifier);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(user.provisionalPassword);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByLabel('Mot de passe actuel').fill(user.provisionalPassword);
+  await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(password);
+  await page.getByLabel('Confirmer le nouveau mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await page.getByRole('heading', { name: new RegExp(`Bonjour ${first}`) }).waitFor();
+  const state = await context.storageState();
+  await context.close();
+  return { identifier: user.identifier, address: user.address, state };
 }

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { userAddArgs } from '../helpers/cli-args.js';
 import { swaks } from '../helpers/clients.js';
 import { freePort } from '../helpers/ports.js';
 import {
+  activateUser,
   assertBuilt,
   axeViolations,
   collectConsoleErrors,
@@ -39,30 +39,6 @@ let consoleErrors: string[];
 let camille: { identifier: string; address: string };
 /** Cookies of a signed-in session, so that each test starts in the webmail. */
 let camilleState: Awaited<ReturnType<BrowserContext['storageState']>>;
-
-async function addActiveUser(first: string, last: string) {
-  const added = server.cli(...userAddArgs(first, last, '--json'));
-  expect(added.code).toBe(0);
-  const user = JSON.parse(added.stdout) as {
-    identifier: string;
-    address: string;
-    provisionalPassword: string;
-  };
-  const ctx = await browser.newContext({ locale: 'fr-FR' });
-  const p = await ctx.newPage();
-  await p.goto(server.baseUrl);
-  await p.getByLabel('Identifiant ou adresse électronique').fill(user.identifier);
-  await p.getByLabel('Mot de passe', { exact: true }).fill(user.provisionalPassword);
-  await p.getByRole('button', { name: 'Se connecter' }).click();
-  await p.getByLabel('Mot de passe actuel').fill(user.provisionalPassword);
-  await p.getByLabel('Nouveau mot de passe', { exact: true }).fill(PASSWORD);
-  await p.getByLabel('Confirmer le nouveau mot de passe').fill(PASSWORD);
-  await p.getByRole('button', { name: 'Changer le mot de passe' }).click();
-  await p.getByRole('heading', { name: new RegExp(`Bonjour ${first}`) }).waitFor();
-  const state = await ctx.storageState();
-  await ctx.close();
-  return { ...user, state };
-}
 
 async function deliver(to: string, subject: string, args: string[]) {
   const result = await swaks(smtpPort, ['--to', to, '--header', `Subject: ${subject}`, ...args]);
@@ -122,7 +98,7 @@ beforeAll(async () => {
   smtpPort = await freePort();
   server = await startServerProcess({ FACTEUR_SMTP_PORT: String(smtpPort) });
   browser = await launchBrowser();
-  const user = await addActiveUser('Camille', 'Martin');
+  const user = await activateUser(server, browser, 'Camille', 'Martin', PASSWORD);
   camille = user;
   camilleState = user.state;
   // An internal colleague, so that an outside sender using her name is recognised as imitation.
@@ -377,7 +353,7 @@ describe('hostile mail', () => {
 
   it('runs no script and sends no request to a remote host, until remote content is allowed', async () => {
     // A mailbox of its own: the corpus would push the other tests' messages out of view.
-    const hugo = await addActiveUser('Hugo', 'Bernard');
+    const hugo = await activateUser(server, browser, 'Hugo', 'Bernard', PASSWORD);
     await context.close();
     context = await browser.newContext({
       locale: 'fr-FR',

@@ -6,17 +6,28 @@
  * and the open message reload on it, so mail delivered by SMTP or changed over IMAP shows up within
  * a second without a reload.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionInfo } from '../../../common/api.js';
 import { isApiError } from '../api/client';
 import { useLocale, useT } from '../i18n/locale-context';
 import { describeProblem } from '../i18n/problem-message';
+import { intlLocale } from '../i18n/translate';
 import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { useDocumentTitle } from '../ui/page';
+import type { SentInfo } from './compose/Composer';
+import {
+  type DraftContent,
+  EMPTY_DRAFT,
+  fromJmapEmail,
+  type ReplyMode,
+  replyDraft,
+} from './compose/draft-model';
+import { fullDate } from './format';
 import type { JmapSession } from './jmap/jmap-client';
 import type { MailApi } from './jmap/mail-api';
-import type { EmailSummary, Mailbox } from './jmap/types';
+import { UNDO_SECONDS } from './jmap/mail-api';
+import type { EmailDetail, EmailSummary, Identity, Mailbox } from './jmap/types';
 import { MailboxNav } from './MailboxNav';
 import { MessageList } from './MessageList';
 import { useMailboxName } from './mailbox-name';
@@ -33,6 +44,21 @@ import {
 import { isInternal, normalizeName } from './sender-warnings';
 import { useEmailList } from './use-email-list';
 import { usePush } from './use-push';
+
+// The composer and its editor are the heaviest code of the webmail: loaded when first needed.
+const Composer = lazy(() => import('./compose/Composer'));
+
+interface Composing {
+  initial: DraftContent;
+  draftId: string | null;
+  /** A new composer each time (a reply after a draft): its state starts over. */
+  key: number;
+}
+
+interface SentNotice {
+  info: SentInfo;
+  text: string;
+}
 
 function browserStorage(): Storage | undefined {
   try {
@@ -64,6 +90,10 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [notice, setNotice] = useState<string | null>(null);
   const [search, setSearch] = useState<SearchCriteria | null>(null);
   const [saved, setSaved] = useState<SavedSearch[]>(() => readSavedSearches(browserStorage()));
+  const [identities, setIdentities] = useState<Identity[]>([]);
+  const [composing, setComposing] = useState<Composing | null>(null);
+  const [sent, setSent] = useState<SentNotice | null>(null);
+  const composeCount = useRef(0);
   const push = usePush(jmapSession?.eventSourceUrl ?? null);
   const listHeadingRef = useRef<HTMLElement | null>(null);
 
@@ -75,6 +105,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
 
   useEffect(() => {
     mail.jmap.session().then(setJmapSession, (error: unknown) => setLoadError(describe(error)));
+    mail.identities().then(setIdentities, (error: unknown) => setLoadError(describe(error)));
   }, [mail, describe]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on push
@@ -163,6 +194,80 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     [list],
   );
 
+  const drafts = mailboxes ? findRole(mailboxes, 'drafts') : undefined;
+  const sentBox = mailboxes ? findRole(mailboxes, 'sent') : undefined;
+  const own = useMemo(() => new Set(identities.map((i) => i.email.toLowerCase())), [identities]);
+
+  const compose = useCallback((initial: DraftContent, draftId: string | null = null) => {
+    composeCount.current += 1;
+    setComposing({ initial, draftId, key: composeCount.current });
+    setPane('reader');
+    setNotice(null);
+  }, []);
+
+  const reply = (email: EmailDetail, mode: ReplyMode) => {
+    const sender = email.from?.[0];
+    const date = fullDate(email.sentAt ?? email.receivedAt, intlLocale(locale));
+    compose(
+      replyDraft(email, mode, own, identities[0]?.id ?? '', {
+        wrote: t('compose.quote.wrote', { date, name: sender ? (sender.name ?? sender.email) : '' }),
+        forwarded: t('compose.quote.forwarded'),
+      }),
+    );
+  };
+
+  const editDraft = async (id: string) => {
+    const draft = await mail.draftDetail(id);
+    if (draft) compose(fromJmapEmail(draft, identities[0]?.id ?? ''), id);
+  };
+
+  // Addresses offered while typing recipients: those of the messages loaded.
+  const knownAddresses = useMemo(() => {
+    const seen = new Set<string>();
+    for (let i = 0; i < Math.min(list.total ?? 0, 300); i++) {
+      const row = list.rowAt(i);
+      for (const a of [...(row?.from ?? []), ...(row?.to ?? [])]) {
+        if (!own.has(a.email.toLowerCase())) seen.add(a.name ? `${a.name} <${a.email}>` : a.email);
+      }
+    }
+    return [...seen].slice(0, 200);
+  }, [list, own]);
+
+  const undoSend = async (info: SentInfo) => {
+    if (!drafts || !sentBox) return;
+    setSent(null);
+    try {
+      const canceled = await mail.cancelSend(info.submissionId, info.emailId, {
+        drafts: drafts.id,
+        sent: sentBox.id,
+      });
+      setNotice(t(canceled ? 'compose.sent.canceled' : 'compose.sent.tooLate'));
+      if (canceled) await editDraft(info.emailId);
+    } catch (error) {
+      setNotice(describe(error));
+    }
+  };
+
+  // The undo offer of a sent (not scheduled) message lasts as long as the server holds it.
+  useEffect(() => {
+    if (!sent || sent.info.scheduled) return;
+    const timer = setTimeout(() => setSent(null), UNDO_SECONDS * 1000);
+    return () => clearTimeout(timer);
+  }, [sent]);
+
+  // "c" writes a new message, as in most webmails (not while typing).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.key !== 'c' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      event.preventDefault();
+      compose(EMPTY_DRAFT);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [compose]);
+
   if (loadError && !mailboxes) {
     return (
       <div className="mail mail--error">
@@ -179,6 +284,13 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         {t('mail.heading', { name: `${session.account.firstName} ${session.account.lastName}`.trim() })}
       </h1>
       <div className="mail__bar">
+        <button
+          type="button"
+          className="button button--primary mail__compose"
+          onClick={() => compose(EMPTY_DRAFT)}
+        >
+          {t('compose.new')}
+        </button>
         <button
           type="button"
           className="button button--tertiary mail__folders-toggle"
@@ -211,6 +323,18 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         {notice ? (
           <p className="mail__notice" role="status">
             {notice}
+          </p>
+        ) : null}
+        {sent ? (
+          <p className="mail__notice mail__sent" role="status">
+            {sent.text}{' '}
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => void undoSend(sent.info)}
+            >
+              {t('compose.sent.undo')}
+            </button>
           </p>
         ) : null}
       </div>
@@ -251,6 +375,12 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               ) : null
             }
             onOpen={(email: EmailSummary) => {
+              if (mailbox?.role === 'drafts') {
+                setEmailId(email.id);
+                void editDraft(email.id).catch((error: unknown) => setNotice(describe(error)));
+                return;
+              }
+              setComposing(null);
               setEmailId(email.id);
               setPane('reader');
               setNotice(null);
@@ -263,7 +393,34 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           ) : null}
         </div>
         <div className="mail__reader">
-          {emailId && jmapSession && mailboxes ? (
+          {composing && jmapSession && drafts && sentBox && identities.length > 0 ? (
+            <Suspense fallback={<p role="status">{t('shell.loading')}</p>}>
+              <Composer
+                key={composing.key}
+                mail={mail}
+                session={jmapSession}
+                identities={identities}
+                mailboxes={{ drafts: drafts.id, sent: sentBox.id }}
+                initial={composing.initial}
+                draftId={composing.draftId}
+                knownAddresses={knownAddresses}
+                onClose={() => {
+                  setComposing(null);
+                  backToList();
+                }}
+                onSent={(info) => {
+                  setComposing(null);
+                  setSent({
+                    info,
+                    text: info.scheduled
+                      ? t('compose.sent.scheduled', { date: fullDate(info.sendAt, intlLocale(locale)) })
+                      : t('compose.sent.pending'),
+                  });
+                  backToList();
+                }}
+              />
+            </Suspense>
+          ) : emailId && jmapSession && mailboxes ? (
             <Reader
               mail={mail}
               session={jmapSession}
@@ -280,6 +437,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
                 backToList();
               }}
               onKeywordChanged={onKeywordChanged}
+              onReply={reply}
+              onOpenEmail={(id) => setEmailId(id)}
               onSeen={(id) => {
                 onKeywordChanged(id, '$seen', true);
                 void mail

@@ -46,6 +46,8 @@ import {
   bodyProperties,
   EMAIL_PROPERTIES,
   emailObject,
+  HEADER_PROPERTIES,
+  headerProperties,
   MAILBOX_PROPERTIES,
   mailboxObject,
   pick,
@@ -181,7 +183,7 @@ async function emailGet(
   call: MethodContext,
   args: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const supported = [...EMAIL_PROPERTIES, ...BODY_PROPERTIES];
+  const supported = [...EMAIL_PROPERTIES, ...BODY_PROPERTIES, ...HEADER_PROPERTIES];
   const { ids, properties, state } = await getArguments(call, args, supported, 'Email', BODY_VALUE_ARGUMENTS);
   if (args.bodyProperties !== undefined && args.bodyProperties !== null) {
     throw invalidArguments('bodyProperties is not supported yet: parts come with their default properties');
@@ -197,6 +199,7 @@ async function emailGet(
     maxBytes: nonNegativeInteger(args.maxBodyValueBytes, 'maxBodyValueBytes', 0),
   };
   const withBody = properties.some((p) => BODY_PROPERTIES.includes(p));
+  const withHeaders = properties.some((p) => HEADER_PROPERTIES.includes(p));
   const wanted = ids ?? [];
   const messages = await findMessagesOfAccount(call.ctx.db, call.account.id, wanted);
   const blobIds = [...new Set(messages.map((m) => m.blob_id))];
@@ -210,13 +213,16 @@ async function emailGet(
   for (const m of messages) {
     const body = bodies.get(m.blob_id);
     let object = emailObject(m, body, mailboxes.get(m.id) ?? [], keywordsOf(m));
-    if (withBody && body) {
-      // One message file in memory at a time, read only when a body property is asked for.
+    if ((withBody || withHeaders) && body) {
+      // One message file in memory at a time, read only when a body or header property is asked for.
       const raw = await readMessageBytes(call.ctx, m.blob_id);
-      object = {
-        ...object,
-        ...bodyProperties(raw, m.blob_id, JSON.parse(body.structure) as MimePart, values),
-      };
+      if (withBody) {
+        object = {
+          ...object,
+          ...bodyProperties(raw, m.blob_id, JSON.parse(body.structure) as MimePart, values),
+        };
+      }
+      if (withHeaders) object = { ...object, ...headerProperties(raw) };
     }
     found.set(m.id, pick(object, properties));
   }

@@ -19,6 +19,7 @@ import {
   attachmentSize,
   decodeText,
   type MimePart,
+  parseMessage,
   partFilename,
   splitBody,
 } from '../../../lib/mime/index.js';
@@ -131,6 +132,18 @@ export function emailObject(
 }
 
 export const BODY_PROPERTIES: readonly string[] = ['textBody', 'htmlBody', 'attachments', 'bodyValues'];
+
+/** Address fields not kept in the body columns: read from the message when asked (drafts). */
+export const HEADER_PROPERTIES: readonly string[] = ['bcc', 'replyTo', 'sender'];
+
+export function headerProperties(raw: Buffer): Record<string, unknown> {
+  const parsed = parseMessage(raw);
+  const list = (addresses: Address[]) =>
+    addresses.length === 0
+      ? null
+      : addresses.map((a) => ({ name: a.name === '' ? null : a.name, email: a.address }));
+  return { bcc: list(parsed.bcc), replyTo: list(parsed.replyTo), sender: list(parsed.sender) };
+}
 
 /** The blob id of one part of a message (see the notes above). */
 export function partBlobId(messageBlobId: string, partId: string): string {

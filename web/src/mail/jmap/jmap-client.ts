@@ -13,6 +13,7 @@ import type { ApiClient } from '../../api/client';
 
 export const CORE_CAPABILITY = 'urn:ietf:params:jmap:core';
 export const MAIL_CAPABILITY = 'urn:ietf:params:jmap:mail';
+export const SUBMISSION_CAPABILITY = 'urn:ietf:params:jmap:submission';
 
 export type MethodArgs = Record<string, unknown>;
 export type Invocation = [name: string, args: MethodArgs, callId: string];
@@ -22,6 +23,7 @@ export interface JmapSession {
   username: string;
   apiUrl: string;
   downloadUrl: string;
+  uploadUrl: string;
   eventSourceUrl: string;
   maxSizeUpload: number;
 }
@@ -42,6 +44,7 @@ interface RawSession {
   username: string;
   apiUrl: string;
   downloadUrl: string;
+  uploadUrl: string;
   eventSourceUrl: string;
   capabilities: Record<string, Record<string, unknown>>;
 }
@@ -64,6 +67,7 @@ export function createJmapClient(api: ApiClient): JmapClient {
       username: raw.username,
       apiUrl: raw.apiUrl,
       downloadUrl: raw.downloadUrl,
+      uploadUrl: raw.uploadUrl,
       eventSourceUrl: raw.eventSourceUrl,
       maxSizeUpload: Number(raw.capabilities[CORE_CAPABILITY]?.maxSizeUpload ?? 0),
     };
@@ -81,7 +85,7 @@ export function createJmapClient(api: ApiClient): JmapClient {
     async request(calls) {
       const { apiUrl } = await this.session();
       const response = await api.post<{ methodResponses: Invocation[] }>(apiUrl, {
-        using: [CORE_CAPABILITY, MAIL_CAPABILITY],
+        using: [CORE_CAPABILITY, MAIL_CAPABILITY, SUBMISSION_CAPABILITY],
         methodCalls: calls,
       });
       const results = new Map<string, MethodArgs>();

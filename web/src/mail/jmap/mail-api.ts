@@ -7,11 +7,24 @@ import { hasTextCondition } from '../search/search-criteria';
 import type { Invocation, JmapClient, MethodArgs } from './jmap-client';
 import {
   DETAIL_PROPERTIES,
+  type EmailAddress,
   type EmailDetail,
   type EmailSummary,
+  type Identity,
   type Mailbox,
   SUMMARY_PROPERTIES,
 } from './types';
+
+/** A submission the server refused: `type` is the JMAP SetError type (invalidRecipients…). */
+export class SendError extends Error {
+  constructor(
+    readonly type: string,
+    description: string,
+  ) {
+    super(`${type}: ${description}`);
+    this.name = 'SendError';
+  }
+}
 
 /** Body text kept per part in the reader: far above any real message, bounds a hostile one. */
 const MAX_BODY_VALUE_BYTES = 2 * 1024 * 1024;
@@ -136,6 +149,149 @@ export function createMailApi(jmap: JmapClient) {
     async destroy(emailIds: readonly string[]): Promise<void> {
       await setEmails(jmap, await accountId(), { destroy: emailIds });
     },
+
+    /** The messages of a conversation, oldest first (Thread/get, then their summaries). */
+    async thread(threadId: string): Promise<EmailSummary[]> {
+      const id = await accountId();
+      const results = await jmap.request([
+        ['Thread/get', { accountId: id, ids: [threadId] }, 't'],
+        [
+          'Email/get',
+          {
+            accountId: id,
+            '#ids': { resultOf: 't', name: 'Thread/get', path: '/list/*/emailIds' },
+            properties: SUMMARY_PROPERTIES,
+          },
+          'g',
+        ],
+      ]);
+      const list = required(results, 'g').list as EmailSummary[];
+      return list.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    },
+
+    async identities(): Promise<Identity[]> {
+      const results = await jmap.request([['Identity/get', { accountId: await accountId() }, 'i']]);
+      return required(results, 'i').list as Identity[];
+    },
+
+    /** A draft with its bcc (not among the list's properties), to edit it again. */
+    async draftDetail(emailId: string): Promise<(EmailDetail & { bcc: EmailAddress[] | null }) | null> {
+      const results = await jmap.request([
+        [
+          'Email/get',
+          {
+            accountId: await accountId(),
+            ids: [emailId],
+            properties: [...DETAIL_PROPERTIES, 'bcc', 'inReplyTo', 'references'],
+            fetchHTMLBodyValues: true,
+            fetchTextBodyValues: true,
+          },
+          'g',
+        ],
+      ]);
+      const [email] = required(results, 'g').list as (EmailDetail & { bcc: EmailAddress[] | null })[];
+      return email ?? null;
+    },
+
+    /** Saves a draft, replacing the previous version (JMAP emails are immutable). */
+    async saveDraft(draft: MethodArgs, replacing: string | null): Promise<{ id: string }> {
+      const results = await jmap.request([
+        [
+          'Email/set',
+          { accountId: await accountId(), create: { draft }, ...(replacing ? { destroy: [replacing] } : {}) },
+          's',
+        ],
+      ]);
+      const response = required(results, 's');
+      const created = (response.created as Record<string, { id: string }> | null)?.draft;
+      if (!created) {
+        const error = (response.notCreated as Record<string, { type: string; description?: string }> | null)
+          ?.draft;
+        throw new Error(error ? `${error.type}: ${error.description ?? ''}` : 'the draft was not saved');
+      }
+      return created;
+    },
+
+    /**
+     * Sends a saved draft: held UNDO_SECONDS (or until `sendAt`) on the server, and moved from
+     * Drafts to Sent at once. Returns the submission, to cancel it.
+     */
+    async send(
+      emailId: string,
+      identity: Identity,
+      recipients: string[],
+      mailboxes: { drafts: string; sent: string },
+      sendAt: Date | null,
+    ): Promise<{ submissionId: string; sendAt: string }> {
+      const parameters = sendAt
+        ? { HOLDUNTIL: sendAt.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+        : { HOLDFOR: String(UNDO_SECONDS) };
+      const results = await jmap.request([
+        [
+          'EmailSubmission/set',
+          {
+            accountId: await accountId(),
+            create: {
+              send: {
+                identityId: identity.id,
+                emailId,
+                envelope: {
+                  mailFrom: { email: identity.email, parameters },
+                  rcptTo: recipients.map((email) => ({ email })),
+                },
+              },
+            },
+            onSuccessUpdateEmail: {
+              '#send': {
+                [`mailboxIds/${mailboxes.drafts}`]: null,
+                [`mailboxIds/${mailboxes.sent}`]: true,
+                'keywords/$draft': null,
+              },
+            },
+          },
+          'x',
+        ],
+      ]);
+      const response = required(results, 'x');
+      const created = (response.created as Record<string, { id: string; sendAt: string }> | null)?.send;
+      if (!created) {
+        const error = (response.notCreated as Record<string, { type: string; description?: string }> | null)
+          ?.send;
+        throw new SendError(error?.type ?? 'serverFail', error?.description ?? '');
+      }
+      return { submissionId: created.id, sendAt: created.sendAt };
+    },
+
+    /** Undo: the held submission is canceled and the message goes back to Drafts. */
+    async cancelSend(
+      submissionId: string,
+      emailId: string,
+      mailboxes: { drafts: string; sent: string },
+    ): Promise<boolean> {
+      const id = await accountId();
+      const results = await jmap.request([
+        [
+          'EmailSubmission/set',
+          { accountId: id, update: { [submissionId]: { undoStatus: 'canceled' } } },
+          'c',
+        ],
+      ]);
+      const canceled = Object.hasOwn(
+        (required(results, 'c').updated as Record<string, unknown> | null) ?? {},
+        submissionId,
+      );
+      if (!canceled) return false;
+      await setEmails(jmap, id, {
+        update: {
+          [emailId]: {
+            [`mailboxIds/${mailboxes.sent}`]: null,
+            [`mailboxIds/${mailboxes.drafts}`]: true,
+            'keywords/$draft': true,
+          },
+        },
+      });
+      return true;
+    },
   };
 }
 
@@ -151,3 +307,6 @@ async function setEmails(jmap: JmapClient, accountId: string, args: MethodArgs):
 }
 
 export type MailApi = ReturnType<typeof createMailApi>;
+
+/** Undo window: a sent message is held this long on the server before it leaves. */
+export const UNDO_SECONDS = 10;

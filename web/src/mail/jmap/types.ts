@@ -57,6 +57,8 @@ export interface BodyValue {
 /** What the reader shows: the summary plus bodies and attachments. */
 export interface EmailDetail extends EmailSummary {
   blobId: string;
+  messageId?: string[] | null;
+  references?: string[] | null;
   cc: EmailAddress[] | null;
   sentAt: string | null;
   textBody: BodyPart[];
@@ -81,6 +83,8 @@ export const SUMMARY_PROPERTIES = [
 export const DETAIL_PROPERTIES = [
   ...SUMMARY_PROPERTIES,
   'blobId',
+  'messageId',
+  'references',
   'cc',
   'sentAt',
   'textBody',
@@ -88,3 +92,9 @@ export const DETAIL_PROPERTIES = [
   'attachments',
   'bodyValues',
 ] as const;
+
+export interface Identity {
+  id: string;
+  name: string;
+  email: string;
+}

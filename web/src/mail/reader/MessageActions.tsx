@@ -10,6 +10,7 @@ import { useLocale, useT } from '../../i18n/locale-context';
 import { describeProblem } from '../../i18n/problem-message';
 import { intlLocale } from '../../i18n/translate';
 import { Alert } from '../../ui/Alert';
+import type { ReplyMode } from '../compose/draft-model';
 import type { MailApi } from '../jmap/mail-api';
 import type { EmailDetail, Mailbox } from '../jmap/types';
 import { useMailboxName } from '../mailbox-name';
@@ -25,6 +26,7 @@ export interface MessageActionsProps {
   /** The message left the current mailbox (moved, archived, deleted): `notice` says where. */
   onLeft: (notice: string) => void;
   onKeywordChanged: (emailId: string, keyword: string, on: boolean) => void;
+  onReply: (email: EmailDetail, mode: ReplyMode) => void;
 }
 
 export function MessageActions({
@@ -35,6 +37,7 @@ export function MessageActions({
   onBack,
   onLeft,
   onKeywordChanged,
+  onReply,
 }: MessageActionsProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -87,6 +90,15 @@ export function MessageActions({
       <div className="reader__toolbar" role="toolbar" aria-label={t('mail.actions.label')}>
         <button type="button" className="button button--tertiary reader__back" onClick={onBack}>
           {t('mail.actions.back')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={() => onReply(email, 'reply')}>
+          {t('mail.actions.reply')}
+        </button>
+        <button type="button" className="button button--tertiary" onClick={() => onReply(email, 'replyAll')}>
+          {t('mail.actions.replyAll')}
+        </button>
+        <button type="button" className="button button--tertiary" onClick={() => onReply(email, 'forward')}>
+          {t('mail.actions.forward')}
         </button>
         <button
           type="button"

@@ -18,6 +18,7 @@ import { MessageActions, type MessageActionsProps } from './MessageActions';
 import { MessageFrame } from './MessageFrame';
 import { isSenderTrusted, trustSender } from './remote-content-choices';
 import { sanitizeMailHtml, textToHtml } from './sanitize-html';
+import { ThreadList } from './ThreadList';
 
 export interface ReaderProps extends Omit<MessageActionsProps, 'email'> {
   mail: MailApi;
@@ -28,6 +29,7 @@ export interface ReaderProps extends Omit<MessageActionsProps, 'email'> {
   /** Bumped by push: the message may have changed (keywords, mailboxes) or gone. */
   version: number;
   onSeen: (emailId: string) => void;
+  onOpenEmail: (emailId: string) => void;
 }
 
 type Loaded =
@@ -45,7 +47,7 @@ function storage(): Storage | undefined {
 }
 
 export function Reader(props: ReaderProps) {
-  const { mail, session, emailId, ownDomain, internalNames, version, onSeen } = props;
+  const { mail, session, emailId, ownDomain, internalNames, version, onSeen, onOpenEmail } = props;
   const t = useT();
   const { locale } = useLocale();
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
@@ -167,6 +169,13 @@ export function Reader(props: ReaderProps) {
           </div>
         </dl>
       </header>
+      <ThreadList
+        mail={mail}
+        threadId={email.threadId}
+        currentId={email.id}
+        version={version}
+        onOpen={onOpenEmail}
+      />
       {warnings.impersonation ? (
         <Alert kind="error">
           <p>
