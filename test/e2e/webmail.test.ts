@@ -199,6 +199,11 @@ describe('the webmail', () => {
     await row(page, 'Arrivée en direct').waitFor({ timeout: 5_000 });
     const arrivalMs = Date.now() - started;
     expect(arrivalMs).toBeLessThan(3_000);
+    // Said in the page too (a live region), for those who do not watch the list.
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Nouveaux messages dans la boîte de réception : 1.' })
+      .waitFor();
     await row(page, 'Arrivée en direct').getByRole('button').click();
     const toolbar = page.getByRole('toolbar', { name: 'Actions sur le message' });
     await toolbar.getByRole('button', { name: 'Suivre' }).click();
@@ -265,6 +270,33 @@ describe('the webmail', () => {
     await page.reload();
     await nav.getByRole('button', { name: 'Supprimer la recherche « ecole »' }).click();
     expect(await nav.getByRole('link', { name: 'ecole' }).count()).toBe(0);
+  });
+
+  it('works from the keyboard: shortcuts, their list in a dialog, the list moved with j and k', async () => {
+    await openMail(page);
+    await row(page, 'Réunion de rentrée').waitFor();
+    await page.locator('.mail-row__button').first().focus();
+    await page.keyboard.press('j');
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[data-index]')?.getAttribute('data-index')),
+    ).toBe('1');
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await page.getByRole('toolbar', { name: 'Actions sur le message' }).waitFor();
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Raccourcis clavier' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('row').count()).toBeGreaterThan(10);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.keyboard.press('r');
+    const composer = page.locator('form.composer');
+    await expect.poll(() => composer.getByLabel('Objet').inputValue()).toMatch(/^Re: /);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => composer.count()).toBe(0);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
   });
 
   it('downloads an attachment byte for byte', async () => {

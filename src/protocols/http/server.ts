@@ -98,6 +98,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       root: options.webRoot,
       wildcard: false,
       index: ['index.html'],
+      // The build writes .br and .gz beside each asset (web/vite.config.ts).
+      preCompressed: true,
       // Hashed asset names are immutable; index.html must always be revalidated.
       setHeaders(res, path) {
         res.header(

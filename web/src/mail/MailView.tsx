@@ -33,6 +33,7 @@ import { MessageList } from './MessageList';
 import { useMailboxName } from './mailbox-name';
 import { findRole } from './mailbox-tree';
 import { Reader } from './reader/Reader';
+import { ShortcutsDialog } from './ShortcutsDialog';
 import { SearchForm } from './search/SearchForm';
 import { readSavedSearches, type SavedSearch, writeSavedSearches } from './search/saved-searches';
 import {
@@ -42,6 +43,7 @@ import {
   type SearchCriteria,
 } from './search/search-criteria';
 import { isInternal, normalizeName } from './sender-warnings';
+import { shortcutTarget } from './shortcuts';
 import { useEmailList } from './use-email-list';
 import { usePush } from './use-push';
 
@@ -92,6 +94,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [saved, setSaved] = useState<SavedSearch[]>(() => readSavedSearches(browserStorage()));
   const [identities, setIdentities] = useState<Identity[]>([]);
   const [composing, setComposing] = useState<Composing | null>(null);
+  // Phones: the search form is shown on demand (it would take a third of the screen).
+  const [searchOpen, setSearchOpen] = useState(false);
   const [sent, setSent] = useState<SentNotice | null>(null);
   const composeCount = useRef(0);
   const push = usePush(jmapSession?.eventSourceUrl ?? null);
@@ -108,11 +112,30 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     mail.identities().then(setIdentities, (error: unknown) => setLoadError(describe(error)));
   }, [mail, describe]);
 
+  // New mail in the Inbox is said in the page (a live region) and, when the user allowed it and the
+  // tab is hidden, by a system notification.
+  const inboxUnread = useRef<number | null>(null);
+  const announceNewMail = (list: Mailbox[]) => {
+    const unread = findRole(list, 'inbox')?.unreadEmails ?? 0;
+    const before = inboxUnread.current;
+    inboxUnread.current = unread;
+    if (before === null || unread <= before) return;
+    const text = t('mail.newMail', { count: unread - before });
+    setNotice(text);
+    if ('Notification' in window && Notification.permission === 'granted' && document.hidden) {
+      new Notification(t('app.serviceName'), { body: text, tag: 'facteur-new-mail' });
+    }
+  };
+  const [notifications, setNotifications] = useState(() =>
+    'Notification' in window ? Notification.permission : 'denied',
+  );
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload on push
   useEffect(() => {
     if (!jmapSession) return;
     mail.mailboxes().then(
       ({ list }) => {
+        announceNewMail(list);
         setMailboxes(list);
         setLoadError(null);
         setMailboxId((current) =>
@@ -255,18 +278,19 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     return () => clearTimeout(timer);
   }, [sent]);
 
-  // "c" writes a new message, as in most webmails (not while typing).
+  // Keyboard shortcuts press the button that carries them (shortcuts.ts); "?" opens their list.
+  const shortcutsDialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (event.key !== 'c' || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const target = shortcutTarget(event, document);
+      if (!target) return;
       event.preventDefault();
-      compose(EMPTY_DRAFT);
+      if (target instanceof HTMLInputElement) target.focus();
+      else target.click();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [compose]);
+  }, []);
 
   if (loadError && !mailboxes) {
     return (
@@ -299,8 +323,17 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         >
           {t('mail.nav.toggle')}
         </button>
+        <button
+          type="button"
+          className="button button--tertiary mail__search-toggle"
+          aria-expanded={searchOpen}
+          onClick={() => setSearchOpen(!searchOpen)}
+        >
+          {t('mail.search.submit')}
+        </button>
         {mailboxes ? (
           <SearchForm
+            open={searchOpen}
             mailboxes={mailboxes}
             current={search}
             onSearch={showSearch}
@@ -308,6 +341,15 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           />
         ) : null}
         <span className="mail__bar-end">
+          <button
+            type="button"
+            className="button button--tertiary"
+            data-shortcut="?"
+            aria-keyshortcuts="?"
+            onClick={() => shortcutsDialog.current?.showModal()}
+          >
+            {t('shortcuts.open')}
+          </button>
           <Link to="home" className="mail__bar-link">
             {t('mail.bar.account')}
           </Link>
@@ -338,8 +380,26 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           </p>
         ) : null}
       </div>
+      <ShortcutsDialog ref={shortcutsDialog} />
       <div className="mail__panes">
         <div className="mail__nav">
+          {notifications === 'default' ? (
+            <p className="mail__notifications">
+              <button
+                type="button"
+                className="button button--tertiary"
+                onClick={() => void Notification.requestPermission().then(setNotifications)}
+              >
+                {t('mail.notifications.enable')}
+              </button>
+            </p>
+          ) : null}
+          <p className="mail__nav-account">
+            <Link to="home">{t('mail.bar.account')}</Link>
+            <button type="button" className="button button--tertiary" onClick={onSignOut}>
+              {t('shell.signOut')}
+            </button>
+          </p>
           {mailboxes ? (
             <MailboxNav
               mailboxes={mailboxes}

@@ -16,6 +16,17 @@ import type { EmailDetail, Mailbox } from '../jmap/types';
 import { useMailboxName } from '../mailbox-name';
 import { findRole, flattenMailboxTree } from '../mailbox-tree';
 
+const REPLIES: readonly { mode: ReplyMode; key: string; label: MessageId }[] = [
+  { mode: 'reply', key: 'r', label: 'mail.actions.reply' },
+  { mode: 'replyAll', key: 'a', label: 'mail.actions.replyAll' },
+  { mode: 'forward', key: 'f', label: 'mail.actions.forward' },
+];
+
+const MOVE_SHORTCUTS: Partial<Record<MessageId, string>> = {
+  'mail.actions.archive': 'e',
+  'mail.actions.delete': '#',
+};
+
 export interface MessageActionsProps {
   mail: MailApi;
   email: EmailDetail;
@@ -88,18 +99,27 @@ export function MessageActions({
   return (
     <div className="reader__toolbar-wrap">
       <div className="reader__toolbar" role="toolbar" aria-label={t('mail.actions.label')}>
-        <button type="button" className="button button--tertiary reader__back" onClick={onBack}>
+        <button
+          type="button"
+          className="button button--tertiary reader__back"
+          data-shortcut="u"
+          aria-keyshortcuts="u"
+          onClick={onBack}
+        >
           {t('mail.actions.back')}
         </button>
-        <button type="button" className="button button--secondary" onClick={() => onReply(email, 'reply')}>
-          {t('mail.actions.reply')}
-        </button>
-        <button type="button" className="button button--tertiary" onClick={() => onReply(email, 'replyAll')}>
-          {t('mail.actions.replyAll')}
-        </button>
-        <button type="button" className="button button--tertiary" onClick={() => onReply(email, 'forward')}>
-          {t('mail.actions.forward')}
-        </button>
+        {REPLIES.map(({ mode, key, label }) => (
+          <button
+            key={mode}
+            type="button"
+            className={`button button--${mode === 'reply' ? 'secondary' : 'tertiary'}`}
+            data-shortcut={key}
+            aria-keyshortcuts={key}
+            onClick={() => onReply(email, mode)}
+          >
+            {t(label)}
+          </button>
+        ))}
         <button
           type="button"
           className="button button--tertiary"
@@ -118,6 +138,8 @@ export function MessageActions({
           type="button"
           className="button button--tertiary"
           aria-pressed={flagged}
+          data-shortcut="s"
+          aria-keyshortcuts="s"
           disabled={busy}
           onClick={() =>
             run(async () => {
@@ -133,6 +155,8 @@ export function MessageActions({
             key={label}
             type="button"
             className="button button--tertiary"
+            data-shortcut={MOVE_SHORTCUTS[label]}
+            aria-keyshortcuts={MOVE_SHORTCUTS[label]}
             disabled={busy}
             onClick={() => moveTo(target)}
           >

@@ -10,6 +10,8 @@ import { useMailboxName } from '../mailbox-name';
 import { EMPTY_CRITERIA, type SearchCriteria } from './search-criteria';
 
 export interface SearchFormProps {
+  /** On phones the form shows only when asked (wide screens always show it). */
+  open: boolean;
   mailboxes: readonly Mailbox[];
   /** The search shown, to fill the form again (a saved search opened). */
   current: SearchCriteria | null;
@@ -17,7 +19,7 @@ export interface SearchFormProps {
   onClear: () => void;
 }
 
-export function SearchForm({ mailboxes, current, onSearch, onClear }: SearchFormProps) {
+export function SearchForm({ open, mailboxes, current, onSearch, onClear }: SearchFormProps) {
   const t = useT();
   const nameOf = useMailboxName();
   const id = useId();
@@ -60,7 +62,7 @@ export function SearchForm({ mailboxes, current, onSearch, onClear }: SearchForm
     </div>
   );
   return (
-    <search className="search" aria-label={t('mail.search.label')}>
+    <search className={`search${open || current ? ' search--open' : ''}`} aria-label={t('mail.search.label')}>
       <form onSubmit={submit}>
         <div className="search__main">
           <label htmlFor={`${id}-text`} className="visually-hidden">
@@ -69,6 +71,8 @@ export function SearchForm({ mailboxes, current, onSearch, onClear }: SearchForm
           <input
             id={`${id}-text`}
             className="search__text"
+            data-shortcut="/"
+            aria-keyshortcuts="/"
             type="search"
             value={criteria.text}
             placeholder={t('mail.search.placeholder')}
