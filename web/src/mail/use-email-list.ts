@@ -49,6 +49,34 @@ export function useEmailList(mail: MailApi, filter: EmailFilter | null, version:
             pages.set(page, window.emails);
             return { total: window.total, pages, error: null };
           });
+          // Search results: the found words are marked once the rows are on screen.
+          mail
+            .snippets(
+              filter,
+              window.emails.map((e) => e.id),
+            )
+            .then(
+              (snippets) => {
+                if (asked !== generation.current || snippets.size === 0) return;
+                setState((s) => {
+                  const pages = new Map(s.pages);
+                  const rows = pages.get(page);
+                  if (!rows) return s;
+                  pages.set(
+                    page,
+                    rows.map((row) => {
+                      const found = snippets.get(row.id);
+                      return found
+                        ? { ...row, snippet: { subject: found.subject, preview: found.preview } }
+                        : row;
+                    }),
+                  );
+                  return { ...s, pages };
+                });
+              },
+              // Snippets only decorate the results: without them the rows stay as they are.
+              () => undefined,
+            );
         },
         (error: unknown) => {
           if (asked !== generation.current) return;

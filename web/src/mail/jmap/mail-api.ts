@@ -4,7 +4,7 @@
  */
 
 import { hasTextCondition } from '../search/search-criteria';
-import type { Invocation, JmapClient, MethodArgs } from './jmap-client';
+import type { JmapClient, MethodArgs } from './jmap-client';
 import {
   DETAIL_PROPERTIES,
   type EmailAddress,
@@ -39,7 +39,7 @@ export interface EmailWindow {
 /** A JMAP FilterCondition (RFC 8621 §4.4.1). */
 export type EmailFilter = MethodArgs;
 
-interface Snippet {
+export interface Snippet {
   emailId: string;
   subject: string | null;
   preview: string | null;
@@ -67,10 +67,6 @@ export function createMailApi(jmap: JmapClient) {
     async emailWindow(filter: EmailFilter, position: number, limit: number): Promise<EmailWindow> {
       const id = await accountId();
       const ids = { resultOf: 'q', name: 'Email/query', path: '/ids' };
-      // Searching words: the snippets of the page come in the same request.
-      const snippets: Invocation[] = hasTextCondition(filter)
-        ? [['SearchSnippet/get', { accountId: id, filter, '#emailIds': ids }, 's']]
-        : [];
       const results = await jmap.request([
         [
           'Email/query',
@@ -93,7 +89,6 @@ export function createMailApi(jmap: JmapClient) {
           },
           'g',
         ],
-        ...snippets,
       ]);
       const query = required(results, 'q');
       const byId = new Map((required(results, 'g').list as EmailSummary[]).map((e) => [e.id, e]));
@@ -112,6 +107,18 @@ export function createMailApi(jmap: JmapClient) {
         emails,
         queryState: String(query.queryState),
       };
+    },
+
+    /**
+     * Where the searched words occur in these messages (SearchSnippet/get). Asked after the rows are
+     * shown: reading bodies for snippets costs more than the search itself.
+     */
+    async snippets(filter: EmailFilter, emailIds: readonly string[]): Promise<Map<string, Snippet>> {
+      if (!hasTextCondition(filter) || emailIds.length === 0) return new Map();
+      const results = await jmap.request([
+        ['SearchSnippet/get', { accountId: await accountId(), filter, emailIds }, 's'],
+      ]);
+      return new Map((required(results, 's').list as Snippet[]).map((s) => [s.emailId, s]));
     },
 
     async emailDetail(emailId: string): Promise<EmailDetail | null> {
