@@ -295,8 +295,39 @@ describe('the webmail', () => {
     await expect.poll(() => composer.getByLabel('Objet').inputValue()).toMatch(/^Re: /);
     await page.keyboard.press('Escape');
     await expect.poll(() => composer.count()).toBe(0);
+    // Closing gives focus back to the open message's row (after a frame): wait for it, then "/".
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.mail-row') !== null))
+      .toBe(true);
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+  });
+
+  it('passes axe on the reader, search and composer in English with the dark theme, and at 360 px', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await openMail(page);
+    await row(page, 'Réunion de rentrée').waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Inbox' }).waitFor();
+    await row(page, 'Réunion de rentrée').getByRole('button').click();
+    await page.getByRole('toolbar', { name: 'Message actions' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-reader-en-dark-1440');
+    const search = page.getByRole('search', { name: 'Search messages' });
+    await search.getByRole('searchbox', { name: 'Words to search for' }).fill('réunion');
+    await search.getByRole('button', { name: 'Filters' }).click();
+    await search.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: 'Search results' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-search-en-dark-1440');
+    await page.getByRole('button', { name: 'New message' }).click();
+    await page.locator('form.composer').getByLabel('Subject').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-compose-en-dark-1440');
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-compose-en-dark-360');
+    await page.getByRole('button', { name: 'Français' }).click();
   });
 
   it('downloads an attachment byte for byte', async () => {

@@ -86,7 +86,16 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [jmapSession, setJmapSession] = useState<JmapSession | null>(null);
   const [mailboxes, setMailboxes] = useState<Mailbox[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [mailboxId, setMailboxId] = useState<string | null>(null);
+  // The Inbox id remembered from the last visit lets the list load alongside the folders instead of
+  // after them (the first screen after sign-in); a stale id is corrected when the folders arrive.
+  const inboxKey = `facteur.inbox.${session.account.id}`;
+  const [mailboxId, setMailboxId] = useState<string | null>(() => {
+    try {
+      return browserStorage()?.getItem(inboxKey) ?? null;
+    } catch {
+      return null;
+    }
+  });
   const [emailId, setEmailId] = useState<string | null>(null);
   const [pane, setPane] = useState<Pane>('list');
   const [notice, setNotice] = useState<string | null>(null);
@@ -138,10 +147,14 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         announceNewMail(list);
         setMailboxes(list);
         setLoadError(null);
+        const inbox = findRole(list, 'inbox') ?? list[0];
+        try {
+          if (inbox) browserStorage()?.setItem(inboxKey, inbox.id);
+        } catch {
+          // Storage refused (private mode): the next visit waits for the folders, nothing more.
+        }
         setMailboxId((current) =>
-          current && list.some((m) => m.id === current)
-            ? current
-            : ((findRole(list, 'inbox') ?? list[0])?.id ?? null),
+          current && list.some((m) => m.id === current) ? current : (inbox?.id ?? null),
         );
       },
       (error: unknown) => setLoadError(describe(error)),
