@@ -229,6 +229,14 @@ describe('the webmail', () => {
       .getByRole('link', { name: /Corbeille/ })
       .click();
     await row(page, 'Arrivée en direct').waitFor();
+    // Emptying the Trash deletes it for good, after a confirmation.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Vider la corbeille' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Messages supprimés définitivement : [1-9]/ })
+      .waitFor();
+    await expect.poll(() => row(page, 'Arrivée en direct').count()).toBe(0);
   });
 
   it('finds École when searching ecole, marks it, filters, and keeps the search in the sidebar', async () => {

@@ -172,6 +172,11 @@ export const fr = {
   'mail.thread.label': 'Conversation ({count} messages)',
   'mail.newMail': 'Nouveaux messages dans la boîte de réception : {count}.',
   'mail.notifications.enable': 'Être averti des nouveaux messages',
+  'mail.empty.trash': 'Vider la corbeille',
+  'mail.empty.junk': 'Vider les indésirables',
+  'mail.empty.confirm':
+    'Supprimer définitivement tous les messages de « {mailbox} » ? Cette action est irréversible.',
+  'mail.empty.done': 'Messages supprimés définitivement : {count}.',
   'mail.bar.account': 'Mon compte',
   'mail.nav.label': 'Dossiers',
   'mail.nav.toggle': 'Dossiers',

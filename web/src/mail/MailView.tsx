@@ -107,6 +107,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [searchOpen, setSearchOpen] = useState(false);
   const [sent, setSent] = useState<SentNotice | null>(null);
   const composeCount = useRef(0);
+  // Set when the user opens a message; the reader takes the focus once for it (see Reader).
+  const focusReader = useRef(false);
   const push = usePush(jmapSession?.eventSourceUrl ?? null);
   const listHeadingRef = useRef<HTMLElement | null>(null);
 
@@ -433,7 +435,23 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
             selectedId={emailId}
             showRecipients={mailbox?.role === 'sent' || mailbox?.role === 'drafts'}
             actions={
-              search && !savedMatch ? (
+              !search && (mailbox?.role === 'trash' || mailbox?.role === 'junk') && (list.total ?? 0) > 0 ? (
+                <button
+                  type="button"
+                  className="button button--tertiary mail-list__save"
+                  onClick={() => {
+                    if (!mailbox || !window.confirm(t('mail.empty.confirm', { mailbox: nameOf(mailbox) })))
+                      return;
+                    setEmailId(null);
+                    mail.emptyMailbox(mailbox.id).then(
+                      (count) => setNotice(t('mail.empty.done', { count })),
+                      (error: unknown) => setNotice(describe(error)),
+                    );
+                  }}
+                >
+                  {t(mailbox?.role === 'trash' ? 'mail.empty.trash' : 'mail.empty.junk')}
+                </button>
+              ) : search && !savedMatch ? (
                 <button
                   type="button"
                   className="button button--tertiary mail-list__save"
@@ -454,6 +472,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
                 return;
               }
               setComposing(null);
+              focusReader.current = true;
               setEmailId(email.id);
               setPane('reader');
               setNotice(null);
@@ -511,7 +530,15 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               }}
               onKeywordChanged={onKeywordChanged}
               onReply={reply}
-              onOpenEmail={(id) => setEmailId(id)}
+              onOpenEmail={(id) => {
+                focusReader.current = true;
+                setEmailId(id);
+              }}
+              takeFocus={() => {
+                const take = focusReader.current;
+                focusReader.current = false;
+                return take;
+              }}
               onSeen={(id) => {
                 onKeywordChanged(id, '$seen', true);
                 void mail

@@ -157,6 +157,28 @@ export function createMailApi(jmap: JmapClient) {
       await setEmails(jmap, await accountId(), { destroy: emailIds });
     },
 
+    /**
+     * Deletes for good every message of a mailbox (empty the Trash or Junk), by batches of
+     * EMPTY_BATCH: each batch is one request (Email/query, then Email/set destroy by reference).
+     */
+    async emptyMailbox(mailboxId: string): Promise<number> {
+      const id = await accountId();
+      let removed = 0;
+      for (;;) {
+        const results = await jmap.request([
+          ['Email/query', { accountId: id, filter: { inMailbox: mailboxId }, limit: EMPTY_BATCH }, 'q'],
+          [
+            'Email/set',
+            { accountId: id, '#destroy': { resultOf: 'q', name: 'Email/query', path: '/ids' } },
+            'd',
+          ],
+        ]);
+        const destroyed = (required(results, 'd').destroyed as string[] | null) ?? [];
+        removed += destroyed.length;
+        if (destroyed.length < EMPTY_BATCH) return removed;
+      }
+    },
+
     /** The messages of a conversation, oldest first (Thread/get, then their summaries). */
     async thread(threadId: string): Promise<EmailSummary[]> {
       const id = await accountId();
@@ -314,6 +336,9 @@ async function setEmails(jmap: JmapClient, accountId: string, args: MethodArgs):
 }
 
 export type MailApi = ReturnType<typeof createMailApi>;
+
+/** Messages deleted per request when a mailbox is emptied (the server's maxObjectsInSet is 500). */
+const EMPTY_BATCH = 200;
 
 /** Undo window: a sent message is held this long on the server before it leaves. */
 export const UNDO_SECONDS = 10;

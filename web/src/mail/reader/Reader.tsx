@@ -29,6 +29,11 @@ export interface ReaderProps extends Omit<MessageActionsProps, 'email'> {
   /** Bumped by push: the message may have changed (keywords, mailboxes) or gone. */
   version: number;
   onSeen: (emailId: string) => void;
+  /**
+   * Whether the user just opened this message (focus goes to its subject). A reader shown again
+   * after the composer closes must not take the focus the page gave back to the list.
+   */
+  takeFocus: () => boolean;
   onOpenEmail: (emailId: string) => void;
 }
 
@@ -69,7 +74,7 @@ export function Reader(props: ReaderProps) {
         const first = shownId.current !== emailId;
         shownId.current = emailId;
         setLoaded({ kind: 'ready', email, inline });
-        if (first) requestAnimationFrame(() => headingRef.current?.focus());
+        if (first && props.takeFocus()) requestAnimationFrame(() => headingRef.current?.focus());
         if (first && !email.keywords.$seen) onSeen(emailId);
       })
       .catch((error: unknown) => {
