@@ -279,8 +279,9 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         drafts: drafts.id,
         sent: sentBox.id,
       });
-      setNotice(t(canceled ? 'compose.sent.canceled' : 'compose.sent.tooLate'));
+      // The composer opening clears notices: say it after.
       if (canceled) await editDraft(info.emailId);
+      setNotice(t(canceled ? 'compose.sent.canceled' : 'compose.sent.tooLate'));
     } catch (error) {
       setNotice(describe(error));
     }
