@@ -284,11 +284,13 @@ describe('the webmail', () => {
     await openMail(page);
     await row(page, 'Réunion de rentrée').waitFor();
     await page.locator('.mail-row__button').first().focus();
+    const focusedIndex = () =>
+      page.evaluate(() => document.activeElement?.closest('[data-index]')?.getAttribute('data-index'));
+    await expect.poll(focusedIndex).toBe('0');
     await page.keyboard.press('j');
-    expect(
-      await page.evaluate(() => document.activeElement?.closest('[data-index]')?.getAttribute('data-index')),
-    ).toBe('1');
+    await expect.poll(focusedIndex).toBe('1');
     await page.keyboard.press('k');
+    await expect.poll(focusedIndex).toBe('0');
     await page.keyboard.press('Enter');
     await page.getByRole('toolbar', { name: 'Actions sur le message' }).waitFor();
     await page.keyboard.press('?');

@@ -59,10 +59,13 @@ export function MessageList({
   const focusRow = (index: number) => {
     const target = Math.max(0, Math.min(total - 1, index));
     virtualizer.scrollToIndex(target, { align: 'auto' });
-    // The row may only exist after the scroll renders it.
-    requestAnimationFrame(() =>
-      scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${target}"] button`)?.focus(),
-    );
+    const rowButton = () =>
+      scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${target}"] button`);
+    // A rendered row takes focus at once, so a quick second key press starts from it; one
+    // outside the rendered window only exists after the scroll renders it.
+    const now = rowButton();
+    if (now) now.focus();
+    else requestAnimationFrame(() => rowButton()?.focus());
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
