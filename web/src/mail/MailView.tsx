@@ -27,11 +27,14 @@ import { fullDate } from './format';
 import type { JmapSession } from './jmap/jmap-client';
 import type { MailApi } from './jmap/mail-api';
 import { UNDO_SECONDS } from './jmap/mail-api';
+import { createMailboxApi } from './jmap/mailbox-api';
 import type { EmailDetail, EmailSummary, Identity, Mailbox } from './jmap/types';
 import { MailboxNav } from './MailboxNav';
 import { MessageList } from './MessageList';
 import { useMailboxName } from './mailbox-name';
 import { findRole } from './mailbox-tree';
+import { BulkActions } from './organise/BulkActions';
+import { FolderDialog, type FolderEdit } from './organise/FolderDialog';
 import { Reader } from './reader/Reader';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { SearchForm } from './search/SearchForm';
@@ -106,6 +109,12 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   // Phones: the search form is shown on demand (it would take a third of the screen).
   const [searchOpen, setSearchOpen] = useState(false);
   const [sent, setSent] = useState<SentNotice | null>(null);
+  // The messages checked for a bulk action, and the folder being created or edited.
+  const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set());
+  const [folderEdit, setFolderEdit] = useState<FolderEdit | null>(null);
+  // Bumped after a folder change, so the tree reloads without waiting for push.
+  const [foldersVersion, setFoldersVersion] = useState(0);
+  const mailboxApi = useMemo(() => createMailboxApi(mail.jmap), [mail]);
   const composeCount = useRef(0);
   // Set when the user opens a message; the reader takes the focus once for it (see Reader).
   const focusReader = useRef(false);
@@ -161,13 +170,39 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
       },
       (error: unknown) => setLoadError(describe(error)),
     );
-  }, [mail, jmapSession, push.version]);
+  }, [mail, jmapSession, push.version, foldersVersion]);
 
   const filter = useMemo(
     () => (search ? criteriaToFilter(search) : mailboxId ? { inMailbox: mailboxId } : null),
     [search, mailboxId],
   );
   const list = useEmailList(mail, filter, push.version);
+  // Another folder or search: nothing checked. Checked messages gone from the list: unchecked.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new query only
+  useEffect(() => setChecked(new Set()), [filter]);
+  useEffect(() => {
+    setChecked((current) => {
+      if (current.size === 0) return current;
+      const present = new Set(list.loaded.map((e) => e.id));
+      const kept = [...current].filter((id) => present.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+  }, [list.loaded]);
+  const onCheck = useCallback((ids: readonly string[], on: boolean) => {
+    setChecked((current) => {
+      const next = new Set(current);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }, []);
+  const checkedEmails = useMemo(
+    () => (checked.size === 0 ? [] : list.loaded.filter((e) => checked.has(e.id))),
+    [checked, list.loaded],
+  );
+
   const mailbox = search ? undefined : mailboxes?.find((m) => m.id === mailboxId);
   const heading = search ? t('mail.search.results') : mailbox ? nameOf(mailbox) : t('shell.loading');
   const savedMatch = search
@@ -218,6 +253,15 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
       const selected = document.querySelector<HTMLElement>('.mail-row__button--selected');
       (selected ?? listHeadingRef.current ?? document.getElementById('mail-list-heading'))?.focus();
     });
+  };
+  // Messages moved or deleted out of the list (bulk action, drop on a folder).
+  const onEmailsLeft = (ids: readonly string[], text: string) => {
+    setNotice(text);
+    onCheck(ids, false);
+    if (emailId && ids.includes(emailId)) {
+      setEmailId(null);
+      backToList();
+    }
   };
 
   const onKeywordChanged = useCallback(
@@ -397,6 +441,20 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         ) : null}
       </div>
       <ShortcutsDialog ref={shortcutsDialog} />
+      {folderEdit && mailboxes ? (
+        <FolderDialog
+          api={mailboxApi}
+          edit={folderEdit}
+          mailboxes={mailboxes}
+          onClose={() => setFolderEdit(null)}
+          onDone={(text, openId) => {
+            setFolderEdit(null);
+            setFoldersVersion((v) => v + 1);
+            if (openId) selectMailbox(openId);
+            setNotice(text);
+          }}
+        />
+      ) : null}
       <div className="mail__panes">
         <div className="mail__nav">
           {notifications === 'default' ? (
@@ -425,11 +483,33 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               selectedSearchId={savedMatch?.id ?? null}
               onOpenSearch={(entry) => showSearch(entry.criteria)}
               onDeleteSearch={(entry) => updateSaved(saved.filter((s) => s.id !== entry.id))}
+              onDropEmails={(ids, target) => {
+                mail.moveTo(ids, target.id).then(
+                  () =>
+                    onEmailsLeft(ids, t('mail.select.moved', { count: ids.length, mailbox: nameOf(target) })),
+                  (error: unknown) => setNotice(describe(error)),
+                );
+              }}
+              onCreateFolder={() => setFolderEdit({ kind: 'create', parentId: null })}
+              onEditFolder={(mailbox) => setFolderEdit({ kind: 'edit', mailbox })}
             />
           ) : null}
         </div>
         <div className="mail__list">
+          {checkedEmails.length > 0 && mailboxes ? (
+            <BulkActions
+              mail={mail}
+              emails={checkedEmails}
+              mailboxes={mailboxes}
+              currentMailboxId={search ? null : mailboxId}
+              onKeywordChanged={onKeywordChanged}
+              onLeft={onEmailsLeft}
+              onClear={() => setChecked(new Set())}
+            />
+          ) : null}
           <MessageList
+            checked={checked}
+            onCheck={onCheck}
             list={list}
             heading={heading}
             headingId="mail-list-heading"

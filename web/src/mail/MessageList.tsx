@@ -3,15 +3,20 @@
  * so 50 000 messages scroll like 50. Rows not loaded yet show a placeholder and are fetched by page.
  *
  * Accessibility: a list whose items carry aria-posinset/aria-setsize (screen readers announce
- * "message 3 of 50 000" though only a few are in the DOM); each row is one button. Arrow keys and
- * j/k move between rows, Home/End jump, Enter opens.
+ * "message 3 of 50 000" though only a few are in the DOM); each row is a checkbox (bulk selection)
+ * and one button. Arrow keys and j/k move between rows, Home/End jump, Enter opens, x checks the row;
+ * Shift+click on a checkbox checks the range from the last one checked.
+ *
+ * Rows can be dragged onto a folder (email-drag.ts): the checked rows if the dragged one is checked,
+ * otherwise that row alone. The "Move to" form does the same without dragging (WCAG 2.5.7).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
+import { type DragEvent, type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
 import { useLocale, useT } from '../i18n/locale-context';
 import { intlLocale } from '../i18n/translate';
 import { addressList, displayName, listDate } from './format';
 import type { EmailSummary } from './jmap/types';
+import { writeDraggedEmails } from './organise/email-drag';
 import { parseSnippet } from './search/snippet-markup';
 import type { EmailList } from './use-email-list';
 
@@ -27,6 +32,9 @@ export interface MessageListProps {
   onOpen: (email: EmailSummary) => void;
   /** Shown beside the heading (save a search). */
   actions?: ReactNode;
+  /** The rows checked for a bulk action. */
+  checked: ReadonlySet<string>;
+  onCheck: (emailIds: readonly string[], on: boolean) => void;
 }
 
 export function MessageList({
@@ -37,6 +45,8 @@ export function MessageList({
   showRecipients,
   onOpen,
   actions,
+  checked,
+  onCheck,
 }: MessageListProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -68,10 +78,41 @@ export function MessageList({
     else requestAnimationFrame(() => rowButton()?.focus());
   };
 
+  // Shift+click checks a range: from the row last checked or unchecked by hand.
+  const lastChecked = useRef<number | null>(null);
+  const toggle = (index: number, range: boolean) => {
+    const email = list.rowAt(index);
+    if (!email) return;
+    const on = !checked.has(email.id);
+    const from = range && lastChecked.current !== null ? lastChecked.current : index;
+    const ids: string[] = [];
+    for (let i = Math.min(from, index); i <= Math.max(from, index); i++) {
+      const row = list.rowAt(i);
+      if (row) ids.push(row.id);
+    }
+    lastChecked.current = index;
+    onCheck(ids, on);
+  };
+  const loadedCount = list.loaded.length;
+  const checkedLoaded = loadedCount > 0 ? list.loaded.filter((e) => checked.has(e.id)).length : 0;
+  const allBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (allBox.current) allBox.current.indeterminate = checkedLoaded > 0 && checkedLoaded < loadedCount;
+  }, [checkedLoaded, loadedCount]);
+
+  const onDragStart = (event: DragEvent<HTMLElement>, email: EmailSummary) => {
+    writeDraggedEmails(event.dataTransfer, checked.has(email.id) ? [...checked] : [email.id]);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
     if (!row || event.altKey || event.ctrlKey || event.metaKey) return;
     const index = Number(row.dataset.index);
+    if (event.key === 'x') {
+      event.preventDefault();
+      toggle(index, false);
+      return;
+    }
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       j: index + 1,
@@ -96,6 +137,22 @@ export function MessageList({
           {heading}
         </h2>
         {actions}
+        {loadedCount > 0 ? (
+          <label className="mail-list__all">
+            <input
+              ref={allBox}
+              type="checkbox"
+              checked={checkedLoaded === loadedCount}
+              onChange={(event) =>
+                onCheck(
+                  list.loaded.map((e) => e.id),
+                  event.currentTarget.checked,
+                )
+              }
+            />
+            {t('mail.select.all')}
+          </label>
+        ) : null}
         <p className="mail-list__count" aria-live="polite">
           {list.total === null
             ? t('shell.loading')
@@ -111,7 +168,7 @@ export function MessageList({
             return (
               <li
                 key={email?.id ?? `placeholder-${item.index}`}
-                className="mail-row"
+                className={`mail-row${email && checked.has(email.id) ? ' mail-row--checked' : ''}`}
                 data-index={item.index}
                 aria-posinset={item.index + 1}
                 aria-setsize={total}
@@ -120,6 +177,10 @@ export function MessageList({
                 {email ? (
                   <Row
                     email={email}
+                    index={item.index}
+                    checked={checked.has(email.id)}
+                    onToggle={toggle}
+                    onDragStart={onDragStart}
                     selected={email.id === selectedId}
                     showRecipients={showRecipients}
                     locale={intl}
@@ -139,12 +200,20 @@ export function MessageList({
 
 function Row({
   email,
+  index,
+  checked,
+  onToggle,
+  onDragStart,
   selected,
   showRecipients,
   locale,
   onOpen,
 }: {
   email: EmailSummary;
+  index: number;
+  checked: boolean;
+  onToggle: (index: number, range: boolean) => void;
+  onDragStart: (event: DragEvent<HTMLElement>, email: EmailSummary) => void;
   selected: boolean;
   showRecipients: boolean;
   locale: string;
@@ -159,39 +228,59 @@ function Row({
       ? displayName(email.from[0])
       : t('mail.noSender');
   const subject = email.subject?.trim() || t('mail.noSubject');
+  // The click event says whether Shift was held; the change that follows it does the toggling.
+  const shiftHeld = useRef(false);
   return (
-    <button
-      type="button"
-      className={`mail-row__button${unread ? ' mail-row__button--unread' : ''}${selected ? ' mail-row__button--selected' : ''}`}
-      aria-current={selected ? 'true' : undefined}
-      onClick={() => onOpen(email)}
-    >
-      <span className="mail-row__line">
-        <span className="mail-row__who">
-          {unread ? <span className="visually-hidden">{t('mail.unread')}, </span> : null}
-          {who}
+    <>
+      <label className="mail-row__check">
+        <input
+          type="checkbox"
+          checked={checked}
+          aria-label={t('mail.select.one', { subject })}
+          onClick={(event) => {
+            shiftHeld.current = event.shiftKey;
+          }}
+          onChange={() => {
+            onToggle(index, shiftHeld.current);
+            shiftHeld.current = false;
+          }}
+        />
+      </label>
+      <button
+        type="button"
+        className={`mail-row__button${unread ? ' mail-row__button--unread' : ''}${selected ? ' mail-row__button--selected' : ''}`}
+        aria-current={selected ? 'true' : undefined}
+        draggable
+        onDragStart={(event) => onDragStart(event, email)}
+        onClick={() => onOpen(email)}
+      >
+        <span className="mail-row__line">
+          <span className="mail-row__who">
+            {unread ? <span className="visually-hidden">{t('mail.unread')}, </span> : null}
+            {who}
+          </span>
+          <span className="mail-row__meta">
+            {flagged ? (
+              <span className="mail-row__flag" role="img" aria-label={t('mail.flagged')}>
+                ⚑
+              </span>
+            ) : null}
+            {email.hasAttachment ? (
+              <span className="mail-row__clip" role="img" aria-label={t('mail.hasAttachment')}>
+                📎
+              </span>
+            ) : null}
+            <time dateTime={email.receivedAt}>{listDate(email.receivedAt, locale)}</time>
+          </span>
         </span>
-        <span className="mail-row__meta">
-          {flagged ? (
-            <span className="mail-row__flag" role="img" aria-label={t('mail.flagged')}>
-              ⚑
-            </span>
-          ) : null}
-          {email.hasAttachment ? (
-            <span className="mail-row__clip" role="img" aria-label={t('mail.hasAttachment')}>
-              📎
-            </span>
-          ) : null}
-          <time dateTime={email.receivedAt}>{listDate(email.receivedAt, locale)}</time>
+        <span className="mail-row__subject">
+          {email.snippet?.subject ? <Marked html={email.snippet.subject} /> : subject}
         </span>
-      </span>
-      <span className="mail-row__subject">
-        {email.snippet?.subject ? <Marked html={email.snippet.subject} /> : subject}
-      </span>
-      <span className="mail-row__preview">
-        {email.snippet?.preview ? <Marked html={email.snippet.preview} /> : email.preview}
-      </span>
-    </button>
+        <span className="mail-row__preview">
+          {email.snippet?.preview ? <Marked html={email.snippet.preview} /> : email.preview}
+        </span>
+      </button>
+    </>
   );
 }
 

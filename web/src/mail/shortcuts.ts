@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'j', label: 'j / ↓', action: 'shortcuts.next' },
   { key: 'k', label: 'k / ↑', action: 'shortcuts.previous' },
   { key: 'Enter', action: 'shortcuts.openMessage' },
+  { key: 'x', action: 'shortcuts.select' },
   { key: 'r', action: 'shortcuts.reply' },
   { key: 'a', action: 'shortcuts.replyAll' },
   { key: 'f', action: 'shortcuts.forward' },
@@ -36,7 +37,12 @@ export const BUTTON_KEYS: ReadonlySet<string> = new Set(['c', '/', 'r', 'a', 'f'
 /** Whether a key press is the user's typing rather than a command. */
 export function isTyping(target: EventTarget | null): boolean {
   const element = target as HTMLElement | null;
-  return Boolean(element?.closest?.('input, textarea, select, [contenteditable="true"], [role="textbox"]'));
+  // A checkbox takes no text: the shortcuts still work on the list's checkboxes.
+  return Boolean(
+    element?.closest?.(
+      'input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"], [role="textbox"]',
+    ),
+  );
 }
 
 /** The button a key press should press, if any. */

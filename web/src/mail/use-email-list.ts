@@ -8,7 +8,7 @@
  * - `version` (bumped by push) reloads the pages already shown, keeping the old rows visible while
  *   the new ones come: no flash of empty rows when mail arrives.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EmailFilter, MailApi } from './jmap/mail-api';
 import type { EmailSummary } from './jmap/types';
 import { PAGE_SIZE, pagesCovering } from './list-window';
@@ -17,6 +17,8 @@ export interface EmailList {
   total: number | null;
   rowAt(index: number): EmailSummary | undefined;
   ensure(start: number, end: number): void;
+  /** Every row loaded so far, in list order (what "select all" selects). */
+  loaded: readonly EmailSummary[];
   error: unknown;
   /** Patches one loaded row in place (optimistic keyword changes). */
   patch(emailId: string, change: (email: EmailSummary) => EmailSummary): void;
@@ -118,6 +120,11 @@ export function useEmailList(mail: MailApi, filter: EmailFilter | null, version:
     [state.pages],
   );
 
+  const loaded = useMemo(
+    () => [...state.pages.entries()].sort(([a], [b]) => a - b).flatMap(([, rows]) => rows),
+    [state.pages],
+  );
+
   const patch = useCallback((emailId: string, change: (email: EmailSummary) => EmailSummary) => {
     setState((s) => {
       const pages = new Map(s.pages);
@@ -133,5 +140,5 @@ export function useEmailList(mail: MailApi, filter: EmailFilter | null, version:
     });
   }, []);
 
-  return { total: state.total, rowAt, ensure, error: state.error, patch };
+  return { total: state.total, rowAt, ensure, loaded, error: state.error, patch };
 }

@@ -153,6 +153,12 @@ export function createMailApi(jmap: JmapClient) {
       await setEmails(jmap, await accountId(), { update });
     },
 
+    /** Puts messages in one mailbox, out of any other (bulk moves, drops, search results). */
+    async moveTo(emailIds: readonly string[], to: string): Promise<void> {
+      const update = Object.fromEntries(emailIds.map((id) => [id, { mailboxIds: { [to]: true } }]));
+      await setEmails(jmap, await accountId(), { update });
+    },
+
     async destroy(emailIds: readonly string[]): Promise<void> {
       await setEmails(jmap, await accountId(), { destroy: emailIds });
     },

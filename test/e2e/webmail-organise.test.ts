@@ -1,0 +1,247 @@
+/**
+ * Organising mail in a real browser against `facteur serve`: folders created, nested, renamed,
+ * moved and deleted from the sidebar (their messages going to the Trash); several messages checked
+ * (by click, Shift+click range, "x", "select all") and marked, archived or moved at once; a message
+ * dragged onto a folder. axe-core on the folder dialog and the selection toolbar; screenshots at
+ * 1440×900 and 360×740.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { swaks } from '../helpers/clients.js';
+import { freePort } from '../helpers/ports.js';
+import {
+  activateUser,
+  assertBuilt,
+  axeViolations,
+  collectConsoleErrors,
+  launchBrowser,
+  type ServerProcess,
+  screenshot,
+  startServerProcess,
+} from './browser.js';
+
+const PASSWORD = 'Cadran-Solaire-Ete-42!';
+
+let server: ServerProcess;
+let smtpPort: number;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: string[];
+let address: string;
+let state: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+async function deliver(subject: string) {
+  const result = await swaks(smtpPort, [
+    '--to',
+    address,
+    '--from',
+    'secretariat@example.org',
+    '--header',
+    `Subject: ${subject}`,
+    '--body',
+    `Corps de « ${subject} ».`,
+  ]);
+  expect(result.code, result.stderr + result.stdout).toBe(0);
+}
+
+function row(subject: string) {
+  return page.locator('.mail-row').filter({ hasText: subject });
+}
+
+function nav() {
+  return page.getByRole('navigation', { name: 'Dossiers' });
+}
+
+async function openFolder(name: string | RegExp) {
+  await nav().getByRole('link', { name }).click();
+  await page
+    .getByRole('heading', { level: 2, name: typeof name === 'string' ? name : undefined })
+    .first()
+    .waitFor();
+}
+
+/**
+ * The subjects of the rows shown, in order, of this test's messages only (tests run in any order and
+ * share the mailbox).
+ */
+async function subjects(prefix: string): Promise<string[]> {
+  return (await page.locator('.mail-row__subject').allTextContents()).filter((s) => s.startsWith(prefix));
+}
+
+async function isUnread(subject: string): Promise<boolean> {
+  return row(subject)
+    .locator('.mail-row__button--unread')
+    .count()
+    .then((n) => n > 0);
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  smtpPort = await freePort();
+  server = await startServerProcess({ FACTEUR_SMTP_PORT: String(smtpPort) });
+  browser = await launchBrowser();
+  const user = await activateUser(server, browser, 'Louise', 'Bernard', PASSWORD);
+  address = user.address;
+  state = user.state;
+  for (const n of [1, 2, 3, 4, 5]) await deliver(`Lot ${n}`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 1440, height: 900 },
+    storageState: state,
+  });
+  page = await context.newPage();
+  consoleErrors = collectConsoleErrors(page);
+  // Confirmations (delete a folder, delete for good) are accepted.
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${server.baseUrl}/courrier`);
+  await page.getByRole('heading', { level: 2, name: 'Boîte de réception' }).waitFor();
+});
+
+afterEach(async () => {
+  expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+  await context.close();
+});
+
+describe('organising mail in the webmail', () => {
+  it('checks messages by click, Shift+click, x and "select all", and marks and archives them at once', async () => {
+    await row('Lot 5').waitFor();
+    expect(await subjects('Lot')).toEqual(['Lot 5', 'Lot 4', 'Lot 3', 'Lot 2', 'Lot 1']);
+    await row('Lot 5').getByRole('checkbox', { name: 'Sélectionner « Lot 5 »' }).check();
+    await row('Lot 3')
+      .getByRole('checkbox')
+      .click({ modifiers: ['Shift'] });
+    const toolbar = page.getByRole('toolbar', { name: 'Actions sur la sélection' });
+    await expect.poll(() => toolbar.getByRole('status').textContent()).toBe('Messages sélectionnés : 3');
+    expect(await row('Lot 2').getByRole('checkbox').isChecked()).toBe(false);
+    // "x" on the focused row checks it too.
+    await row('Lot 2').getByRole('button').focus();
+    await page.keyboard.press('x');
+    await expect.poll(() => toolbar.getByRole('status').textContent()).toBe('Messages sélectionnés : 4');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-bulk-fr-1440');
+
+    await toolbar.getByRole('button', { name: 'Marquer comme lus' }).click();
+    await expect.poll(() => isUnread('Lot 5')).toBe(false);
+    for (const n of [4, 3, 2]) expect(await isUnread(`Lot ${n}`)).toBe(false);
+    expect(await isUnread('Lot 1')).toBe(true);
+    await toolbar.getByRole('button', { name: 'Marquer comme non lus' }).waitFor();
+
+    await toolbar.getByRole('button', { name: 'Archiver' }).click();
+    await expect.poll(() => subjects('Lot')).toEqual(['Lot 1']);
+    await page.getByRole('status').filter({ hasText: 'Messages déplacés dans « Archives » : 4.' }).waitFor();
+    expect(await toolbar.count()).toBe(0);
+    await openFolder(/Archives/);
+    await expect.poll(() => subjects('Lot')).toEqual(['Lot 5', 'Lot 4', 'Lot 3', 'Lot 2']);
+
+    // "Select all", then move back to the Inbox with the form.
+    await page.getByRole('checkbox', { name: 'Tout sélectionner' }).check();
+    await toolbar
+      .getByRole('combobox', { name: 'Déplacer vers' })
+      .selectOption({ label: 'Boîte de réception' });
+    await toolbar.getByRole('button', { name: 'Déplacer', exact: true }).click();
+    await expect.poll(() => subjects('Lot')).toEqual([]);
+    await openFolder(/Boîte de réception/);
+    await expect.poll(() => subjects('Lot')).toEqual(['Lot 5', 'Lot 4', 'Lot 3', 'Lot 2', 'Lot 1']);
+  });
+
+  it('creates, nests, renames and deletes folders, and takes a message dropped on one', async () => {
+    await deliver('Sortie au musée');
+    await nav().getByRole('button', { name: 'Nouveau dossier' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Nouveau dossier' });
+    await dialog.waitFor();
+    // A name the folder list already has is refused in the dialog, with focus on the field.
+    await dialog.getByLabel('Nom du dossier').fill('Archives');
+    await dialog.getByRole('button', { name: 'Créer le dossier' }).click();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: 'Un dossier de ce nom existe déjà à cet endroit.' })
+      .waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-folder-dialog-fr-1440');
+    await dialog.getByLabel('Nom du dossier').fill('Projets');
+    await dialog.getByRole('button', { name: 'Créer le dossier' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Projets' }).waitFor();
+
+    await nav().getByRole('button', { name: 'Nouveau dossier' }).click();
+    await dialog.getByLabel('Nom du dossier').fill('Sorties');
+    await dialog.getByLabel('Placer dans').selectOption({ label: 'Projets' });
+    await dialog.getByRole('button', { name: 'Créer le dossier' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Sorties' }).waitFor();
+
+    await nav().getByRole('button', { name: 'Modifier le dossier « Sorties »' }).click();
+    const edit = page.getByRole('dialog', { name: 'Dossier « Sorties »' });
+    await edit.getByLabel('Nom du dossier').fill('Sorties scolaires');
+    // Its own place and itself are not offered as its parent.
+    expect(await edit.getByLabel('Placer dans').locator('option').allTextContents()).not.toContain(
+      expect.stringContaining('Sorties'),
+    );
+    await edit.getByRole('button', { name: 'Enregistrer' }).click();
+    await nav().getByRole('link', { name: 'Sorties scolaires' }).waitFor();
+
+    // Drag a message from the Inbox onto the folder.
+    await openFolder(/Boîte de réception/);
+    await row('Sortie au musée').waitFor();
+    await row('Sortie au musée')
+      .getByRole('button')
+      .dragTo(nav().getByRole('link', { name: 'Sorties scolaires' }));
+    await expect.poll(() => subjects('Sortie')).toEqual([]);
+    await openFolder('Sorties scolaires');
+    await expect.poll(() => subjects('Sortie')).toEqual(['Sortie au musée']);
+
+    // A folder with a subfolder is not deleted: the user is told why.
+    await nav().getByRole('button', { name: 'Modifier le dossier « Projets »' }).click();
+    const projets = page.getByRole('dialog', { name: 'Dossier « Projets »' });
+    await projets.getByRole('button', { name: 'Supprimer le dossier' }).click();
+    await projets
+      .getByRole('alert')
+      .filter({ hasText: 'Ce dossier contient des sous-dossiers : déplacez-les ou supprimez-les d’abord.' })
+      .waitFor();
+    await projets.getByRole('button', { name: 'Annuler' }).click();
+
+    // Deleting a folder puts its messages in the Trash.
+    await nav().getByRole('button', { name: 'Modifier le dossier « Sorties scolaires »' }).click();
+    await page
+      .getByRole('dialog', { name: 'Dossier « Sorties scolaires »' })
+      .getByRole('button', { name: 'Supprimer le dossier' })
+      .click();
+    await page
+      .getByRole('status')
+      .filter({
+        hasText: 'Dossier « Sorties scolaires » supprimé ; ses messages (1) sont dans la corbeille.',
+      })
+      .waitFor();
+    await expect.poll(() => nav().getByRole('link', { name: 'Sorties scolaires' }).count()).toBe(0);
+    await openFolder(/Corbeille/);
+    await expect.poll(() => subjects('Sortie')).toEqual(['Sortie au musée']);
+  });
+
+  it('fits a 360 px phone with the selection toolbar, and passes axe in English with the dark theme', async () => {
+    await deliver('Sur mobile');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Inbox' }).waitFor();
+    await row('Sur mobile').getByRole('checkbox', { name: 'Select “Sur mobile”' }).check();
+    await page.getByRole('toolbar', { name: 'Actions on the selection' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-bulk-en-dark-360');
+    await page.getByRole('button', { name: 'Folders' }).click();
+    await page
+      .getByRole('navigation', { name: 'Folders' })
+      .getByRole('button', { name: 'New folder' })
+      .click();
+    await page.getByRole('dialog', { name: 'New folder' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-folder-dialog-en-dark-360');
+  });
+});
