@@ -29,7 +29,7 @@ function precompress(outDir: string): Plugin {
     apply: 'build',
     closeBundle() {
       for (const path of walk(outDir)) {
-        if (!/\.(js|css|html|svg|json)$/.test(path)) continue;
+        if (!/\.(m?js|css|html|svg|json)$/.test(path)) continue;
         const data = readFileSync(path);
         if (data.length < 1024) continue;
         writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));

@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { swaks } from '../helpers/clients.js';
 import { freePort } from '../helpers/ports.js';
+import { solidPng, textPdf } from '../helpers/sample-files.js';
 import {
   activateUser,
   assertBuilt,
@@ -365,6 +366,80 @@ describe('the webmail', () => {
     expect(createHash('sha256').update(saved).digest('hex')).toBe(
       createHash('sha256').update(bytes).digest('hex'),
     );
+  });
+
+  it('previews an image, a PDF and a text attachment in a dialog', async () => {
+    const dir = tmpdir();
+    const files = {
+      png: join(dir, `photo-${process.pid}.png`),
+      pdf: join(dir, `bulletin-${process.pid}.pdf`),
+      txt: join(dir, `liste-${process.pid}.txt`),
+    };
+    writeFileSync(files.png, solidPng(40, 20, [200, 30, 30]));
+    writeFileSync(files.pdf, textPdf('Bulletin trimestriel'));
+    writeFileSync(files.txt, 'Liste des élèves\nÉlodie;Noé\n');
+    const attach = (type: string, name: string, file: string) => [
+      '--attach-type',
+      type,
+      '--attach-name',
+      name,
+      '--attach',
+      `@${file}`,
+    ];
+    await deliver(camille.address, 'Pièces à regarder', [
+      '--from',
+      'parent@example.org',
+      '--body',
+      'Trois pièces jointes.',
+      ...attach('image/png', 'photo.png', files.png),
+      ...attach('application/pdf', 'bulletin.pdf', files.pdf),
+      ...attach('text/plain; charset=utf-8', 'liste.txt', files.txt),
+    ]);
+    await openMail(page);
+    await row(page, 'Pièces à regarder').getByRole('button').click();
+    await page.getByRole('heading', { level: 2, name: 'Pièces à regarder' }).waitFor();
+    // The image's thumbnail is drawn in the list of attachments.
+    await expect
+      .poll(() => page.locator('img.reader__thumbnail').evaluate((img: HTMLImageElement) => img.naturalWidth))
+      .toBe(40);
+
+    const open = page.getByRole('button', { name: 'Aperçu de « photo.png »' });
+    await open.click();
+    const image = page.getByRole('dialog', { name: 'photo.png' });
+    await expect
+      .poll(() =>
+        image.getByRole('img', { name: 'photo.png' }).evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBe(40);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => image.count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Aperçu de « photo.png »',
+    );
+
+    await page.getByRole('button', { name: 'Aperçu de « bulletin.pdf »' }).click();
+    const pdf = page.getByRole('dialog', { name: 'bulletin.pdf' });
+    // pdf.js drew the page (dark pixels of the text on white) and gave its text to screen readers.
+    await expect
+      .poll(() => pdf.locator('#pdf-text').textContent(), { timeout: 20_000 })
+      .toContain('Bulletin trimestriel');
+    const dark = await pdf.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if ((data[i] ?? 255) < 100) count++;
+      return count;
+    });
+    expect(dark).toBeGreaterThan(100);
+    expect(await pdf.getByRole('img', { name: 'Page 1 sur 1 de « bulletin.pdf »' }).count()).toBe(1);
+    await screenshot(page, 'webmail-preview-pdf-fr-1440');
+    expect(await axeViolations(page)).toEqual([]);
+    await pdf.getByRole('button', { name: 'Fermer' }).click();
+
+    await page.getByRole('button', { name: 'Aperçu de « liste.txt »' }).click();
+    const text = page.getByRole('dialog', { name: 'liste.txt' });
+    await expect.poll(() => text.locator('pre').textContent()).toBe('Liste des élèves\nÉlodie;Noé\n');
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('passes axe in English and in the dark theme, and fits a 360 px phone', async () => {

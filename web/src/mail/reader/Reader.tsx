@@ -13,6 +13,8 @@ import { downloadUrl, type JmapSession } from '../jmap/jmap-client';
 import type { MailApi } from '../jmap/mail-api';
 import type { EmailDetail } from '../jmap/types';
 import { senderWarnings } from '../sender-warnings';
+import { AttachmentPreview, type PreviewedAttachment } from './AttachmentPreview';
+import { previewKind } from './attachment-preview';
 import { loadInlineParts } from './inline-parts';
 import { MessageActions, type MessageActionsProps } from './MessageActions';
 import { MessageFrame } from './MessageFrame';
@@ -57,6 +59,7 @@ export function Reader(props: ReaderProps) {
   const { locale } = useLocale();
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const [allowedFor, setAllowedFor] = useState<string | null>(null);
+  const [preview, setPreview] = useState<PreviewedAttachment | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const shownId = useRef<string | null>(null);
 
@@ -226,18 +229,44 @@ export function Reader(props: ReaderProps) {
           <ul>
             {email.attachments.map((part) => {
               const name = part.name ?? t('mail.reader.unnamedPart');
+              const url = downloadUrl(session, part.blobId, name, part.type);
+              const kind = previewKind(part.type);
+              const size = byteSize(part.size, intl);
               return (
-                <li key={part.partId}>
-                  <a href={downloadUrl(session, part.blobId, name, part.type)} download={name}>
-                    {name}
-                  </a>{' '}
-                  <span className="muted">({byteSize(part.size, intl)})</span>
+                <li key={part.partId} className="reader__attachment">
+                  {kind === 'image' ? (
+                    <img
+                      className="reader__thumbnail"
+                      src={url}
+                      alt=""
+                      loading="lazy"
+                      width={48}
+                      height={48}
+                    />
+                  ) : null}
+                  <span className="reader__attachment-name">
+                    <a href={url} download={name}>
+                      {name}
+                    </a>{' '}
+                    <span className="muted">({size})</span>
+                  </span>
+                  {kind ? (
+                    <button
+                      type="button"
+                      className="button button--tertiary reader__preview"
+                      aria-label={t('mail.preview.open', { name })}
+                      onClick={() => setPreview({ name, url, type: part.type, kind, size })}
+                    >
+                      {t('mail.preview.button')}
+                    </button>
+                  ) : null}
                 </li>
               );
             })}
           </ul>
         </section>
       ) : null}
+      {preview ? <AttachmentPreview attachment={preview} onClose={() => setPreview(null)} /> : null}
     </article>
   );
 }
