@@ -2,8 +2,8 @@
  * Organising mail in a real browser against `facteur serve`: folders created, nested, renamed,
  * moved and deleted from the sidebar (their messages going to the Trash); several messages checked
  * (by click, Shift+click range, "x", "select all") and marked, archived or moved at once; a message
- * dragged onto a folder. axe-core on the folder dialog and the selection toolbar; screenshots at
- * 1440×900 and 360×740.
+ * dragged onto a folder; the theme chosen in the header. axe-core on the folder dialog and the
+ * selection toolbar; screenshots at 1440×900 and 360×740.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -222,6 +222,26 @@ describe('organising mail in the webmail', () => {
     await expect.poll(() => nav().getByRole('link', { name: 'Sorties scolaires' }).count()).toBe(0);
     await openFolder(/Corbeille/);
     await expect.poll(() => subjects('Sortie')).toEqual(['Sortie au musée']);
+  });
+
+  it('keeps the theme chosen in the header over the system one, across a reload', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    const theme = page.getByRole('combobox', { name: 'Thème' });
+    expect(await theme.inputValue()).toBe('system');
+    await theme.selectOption({ label: 'Sombre' });
+    await expect.poll(background).not.toBe(light);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Boîte de réception' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await axeViolations(page)).toEqual([]);
+    // Back to automatic: the system's (emulated) preference rules again, and follows its changes.
+    await page.getByRole('combobox', { name: 'Thème' }).selectOption({ label: 'Automatique' });
+    await expect.poll(background).toBe(light);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   });
 
   it('fits a 360 px phone with the selection toolbar, and passes axe in English with the dark theme', async () => {

@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import type { PortalInfo } from '../../../common/api.js';
 import { useLocale, useT } from '../i18n/locale-context';
+import { readThemeChoice, setThemeChoice, type ThemeChoice } from '../ui/theme';
 
 /** Page frame: skip link, header (institution, language), main landmark, footer (help). */
 export function Frame({
@@ -31,7 +32,10 @@ export function Frame({
               <p className="brand__service">{t('app.tagline')}</p>
             </div>
           </div>
-          <LanguageSwitch />
+          <div className="header__tools">
+            <ThemeSwitch />
+            <LanguageSwitch />
+          </div>
         </div>
       </header>
       <main id="content" className="main" tabIndex={-1}>
@@ -51,6 +55,33 @@ export function Frame({
         </footer>
       )}
     </div>
+  );
+}
+
+/** Automatic (the system's), light or dark: a native select, labelled (the label hidden on phones). */
+function ThemeSwitch() {
+  const t = useT();
+  const id = useId();
+  const [choice, setChoice] = useState<ThemeChoice>(readThemeChoice);
+  return (
+    <span className="theme-switch">
+      <label className="theme-switch__label" htmlFor={id}>
+        {t('shell.theme.label')}
+      </label>
+      <select
+        id={id}
+        value={choice}
+        onChange={(event) => {
+          const next = event.currentTarget.value as ThemeChoice;
+          setThemeChoice(next);
+          setChoice(next);
+        }}
+      >
+        <option value="system">{t('shell.theme.system')}</option>
+        <option value="light">{t('shell.theme.light')}</option>
+        <option value="dark">{t('shell.theme.dark')}</option>
+      </select>
+    </span>
   );
 }
 
