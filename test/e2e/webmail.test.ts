@@ -466,6 +466,21 @@ describe('the webmail', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Retour à la liste' }).click();
     await row(page, 'Réunion de rentrée').waitFor();
+    // Search on a phone: the form opens on demand, with its filters, and the results fit.
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).first().click();
+    const search = page.getByRole('search', { name: 'Rechercher dans les messages' });
+    await search.getByRole('searchbox', { name: 'Mots à rechercher' }).fill('réunion');
+    await search.getByRole('button', { name: 'Filtres' }).click();
+    await search.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Résultats de la recherche' }).waitFor();
+    await row(page, 'Réunion de rentrée').waitFor();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
+    await screenshot(page, 'webmail-search-fr-360');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Effacer la recherche' }).click();
     await page.getByRole('button', { name: 'Dossiers' }).click();
     await page
       .getByRole('navigation', { name: 'Dossiers' })

@@ -227,6 +227,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
 
   const showSearch = (criteria: SearchCriteria | null) => {
     setSearch(criteria && !isEmptyCriteria(criteria) ? criteria : null);
+    // Phones: the form (and its filters) would hide the results; "Rechercher" opens it again.
+    setSearchOpen(false);
     setEmailId(null);
     setPane('list');
     setNotice(null);

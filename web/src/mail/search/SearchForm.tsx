@@ -19,6 +19,9 @@ export interface SearchFormProps {
   onClear: () => void;
 }
 
+/** The phone layout of mail.css (search on demand). */
+const PHONE_QUERY = '(max-width: 599px)';
+
 export function SearchForm({ open, mailboxes, current, onSearch, onClear }: SearchFormProps) {
   const t = useT();
   const nameOf = useMailboxName();
@@ -35,6 +38,8 @@ export function SearchForm({ open, mailboxes, current, onSearch, onClear }: Sear
     setCriteria((c) => ({ ...c, [key]: value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    // On a phone the open filters would cover the results: they close (the button reopens them).
+    if (window.matchMedia?.(PHONE_QUERY).matches) setFiltersOpen(false);
     onSearch(criteria);
   };
   const field = (key: 'from' | 'to' | 'after' | 'before' | 'minSizeKb', type: string, label: string) => (
