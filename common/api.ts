@@ -103,3 +103,16 @@ export interface ClientSettings {
   /** The user name to give the client: the mail address. */
   username: 'address';
 }
+
+/** One person of GET /api/directory?q=…: what a recipient needs, nothing more. */
+export interface DirectoryEntry {
+  name: string;
+  email: string;
+  /** The establishment (school, service) the person belongs to, when known. */
+  establishment: string | null;
+}
+
+/** GET /api/directory?q=… (at least 2 characters; at most 20 active accounts of one's institution). */
+export interface DirectorySearchResult {
+  results: DirectoryEntry[];
+}

@@ -12,6 +12,8 @@ step "system packages"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v swaks >/dev/null || missing+=(swaks)
+# swaks --tls (the submission tests) needs Perl's TLS modules, which swaks only recommends.
+perl -MIO::Socket::SSL -e1 2>/dev/null || missing+=(libio-socket-ssl-perl libnet-ssleay-perl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v curl >/dev/null || missing+=(curl)

@@ -21,6 +21,8 @@ const ALL_MIGRATIONS = [
   '0004-dkim-keys',
   '0005-base-subject-index',
   '0006-compose',
+  '0007-vacation',
+  '0008-identities',
 ];
 
 const EXPECTED_TABLES = [

@@ -115,6 +115,11 @@ describe('organising mail in the webmail', () => {
   it('checks messages by click, Shift+click, x and "select all", and marks and archives them at once', async () => {
     await row('Lot 5').waitFor();
     expect(await subjects('Lot')).toEqual(['Lot 5', 'Lot 4', 'Lot 3', 'Lot 2', 'Lot 1']);
+    // The storage used, under the folders (JMAP Quota/get).
+    await nav()
+      .locator('..')
+      .getByText(/^Espace utilisé : \d+(,\d)? [kM]?o sur 1(,\d)? Go \(0\s%\)$/)
+      .waitFor();
     await row('Lot 5').getByRole('checkbox', { name: 'Sélectionner « Lot 5 »' }).check();
     await row('Lot 3')
       .getByRole('checkbox')

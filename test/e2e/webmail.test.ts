@@ -583,6 +583,11 @@ describe('hostile mail', () => {
     expect(pixel).toBeDefined();
     const number = (pixel as string).slice(0, 2);
     await (await findRow(page, `Hostile ${number}`)).getByRole('button').click();
+    // The reader of this message, not the one before it (whose banner may still be shown).
+    await page.getByRole('heading', { level: 2, name: `Hostile ${number}` }).waitFor();
+    await expect
+      .poll(() => page.frameLocator('iframe.reader__frame').locator('body').textContent())
+      .toContain(`Contenu légitime ${number}`);
     await page.getByRole('button', { name: 'Afficher pour ce message' }).click();
     await expect.poll(() => remote.some((url) => url.includes('canary.test'))).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { canaries: unknown[] }).canaries)).toEqual([]);

@@ -168,7 +168,7 @@ describe('JMAP Mail, read side', () => {
       ],
     ]);
     const [query, get, thread] = responses as [Call, Call, Call];
-    expect(query[1]).toMatchObject({ total: 2, position: 0, canCalculateChanges: false });
+    expect(query[1]).toMatchObject({ total: 2, position: 0, canCalculateChanges: true });
     const emails = get[1].list as Record<string, unknown>[];
     // Newest first.
     expect(emails.map((e) => e.subject)).toEqual(['Re: Réunion de rentrée', 'Réunion de rentrée']);

@@ -27,3 +27,4 @@ export {
   listOrganisationDomains,
   normaliseDomainName,
 } from './organisation.js';
+export { MAX_DIRECTORY_RESULTS, MIN_DIRECTORY_QUERY, searchPeople } from './search.js';

@@ -42,3 +42,22 @@ export {
   submitMessage,
 } from './submit.js';
 export type { DeliveryOutcome, DomainDelivery, OutboundTransport, RecipientResult } from './types.js';
+export {
+  type DeliveredMessage,
+  getVacation,
+  MAX_VACATION_BODY_CHARS,
+  MAX_VACATION_SUBJECT_CHARS,
+  sendVacationReplies,
+  updateVacation,
+  VACATION_DISABLED,
+  VACATION_PERIOD_MS,
+  type VacationOutcome,
+  type VacationSettings,
+} from './vacation.js';
+export {
+  type IncomingMail,
+  type NoReplyReason,
+  type ReplyDecision,
+  type VacationWindow,
+  vacationDecision,
+} from './vacation-rules.js';

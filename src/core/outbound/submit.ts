@@ -11,16 +11,17 @@
  * - DKIM (RFC 6376) signs with the key of the From domain when it is one of ours, relaxed/relaxed,
  *   after every header we add, so receivers verify what they get.
  * - Local recipients are delivered before the reply; remote ones are queued durably before it.
+ *   Vacation auto-replies of local recipients follow, not awaited (vacation.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { dkimSign } from 'mailauth';
 import { InputError, UserError } from '../../lib/errors/index.js';
 import { parseMessage } from '../../lib/mime/index.js';
 import { type Account, findDomainByName, findProfileById, listAliases } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
-import { signingKeyFor } from '../directory/index.js';
 import { deliverToAccount, findRecipient, type Recipient, storeMessageBody } from '../mail/index.js';
+import { signWithDomainKey } from './dkim-sign.js';
 import { enqueueMessage } from './enqueue.js';
+import { sendVacationReplies } from './vacation.js';
 
 export async function ownedAddresses(ctx: CoreContext, account: Account): Promise<Set<string>> {
   const aliases = await listAliases(ctx.db, account.id);
@@ -109,30 +110,7 @@ export async function submitMessage(ctx: CoreContext, submission: Submission): P
   let raw =
     added.length > 0 ? Buffer.concat([Buffer.from(added.join(''), 'utf8'), submission.raw]) : submission.raw;
 
-  const domain = await findDomainByName(ctx.db, fromDomain);
-  if (domain) {
-    const key = await signingKeyFor(ctx, domain);
-    // mailauth signs only what is listed in signatureData (top-level fields alone sign nothing).
-    const signed = await dkimSign(raw, {
-      signingDomain: key.domain,
-      selector: key.selector,
-      privateKey: key.privateKey,
-      signTime: new Date(ctx.clock.now()),
-      signatureData: [
-        {
-          signingDomain: key.domain,
-          selector: key.selector,
-          privateKey: key.privateKey,
-          algorithm: key.algorithm,
-          canonicalization: 'relaxed/relaxed',
-        },
-      ],
-    });
-    if (!signed.signatures.startsWith('DKIM-Signature:'))
-      throw new Error('DKIM signing produced no signature');
-    if (signed.errors.length > 0) throw signed.errors[0];
-    raw = Buffer.concat([Buffer.from(signed.signatures.replace(/\r?\n/g, '\r\n'), 'utf8'), raw]);
-  }
+  raw = await signWithDomainKey(ctx, raw, fromDomain);
 
   const local = submission.routes.filter(
     (r): r is Extract<RecipientRoute, { kind: 'local' }> => r.kind === 'local',
@@ -154,6 +132,13 @@ export async function submitMessage(ctx: CoreContext, submission: Submission): P
     for (const route of local) {
       await deliverToAccount(ctx, body, route.recipient, { receivedAt: ctx.clock.now() });
     }
+    // Colleagues on vacation answer after the delivery, which never waits for them.
+    void sendVacationReplies(ctx, {
+      raw,
+      parsed: { ...parsed, messageId },
+      mailFrom: submission.mailFrom,
+      accounts: local.map((route) => route.recipient.account),
+    });
   }
   return { messageId, delivered: local.length, queued: remote.length, queueId };
 }

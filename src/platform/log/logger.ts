@@ -73,6 +73,9 @@ export const LOG_EVENTS = [
   'outbound.runner.error',
   'outbound.purged',
   'outbound.deleted',
+  'vacation.reply_sent',
+  'vacation.reply_skipped',
+  'vacation.reply_failed',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -22,6 +22,7 @@ import { registerCsrf } from './csrf.js';
 import { registerJmapRoutes } from './jmap/routes.js';
 import { errorToProblem, problem, sendProblem } from './problems.js';
 import { type ClientSetupSettings, registerClientSetupRoutes } from './routes/client-setup.js';
+import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -90,6 +91,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerSessionRoutes(app, options.ctx, options.throttle);
   registerPasswordRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
+  registerDirectoryRoutes(app, options.ctx);
   registerJmapRoutes(app, options.ctx, options.maxUploadBytes);
 
   const hasWeb = existsSync(join(options.webRoot, 'index.html'));

@@ -8,6 +8,8 @@
  *   at RCPT (with the SIZE the client declared, RFC 1870), oversize 552 at DATA.
  * - 250 is sent only after the blob is fsync'd and every recipient's rows are committed
  *   (core/mail/deliver.ts). Any failure before that answers 451 4.3.0 and the sender retries.
+ * - Vacation auto-replies (core/outbound/vacation.ts) start once the message is committed and are
+ *   not awaited: the sender's 250 never waits for them, and their failure cannot refuse the message.
  * - SPF, DKIM, DMARC and ARC are checked with mailauth; the result is recorded in an
  *   Authentication-Results header; a DMARC failure under p=reject is refused with 550 5.7.1.
  * - Limits, each with the threat it stops: MAX_CONNECTIONS_PER_IP (one host exhausting sockets),
@@ -27,6 +29,7 @@ import {
   storeMessageBody,
   wouldExceedQuota,
 } from '../../core/mail/index.js';
+import { sendVacationReplies } from '../../core/outbound/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { findDomainByName } from '../../store/sql/index.js';
 import { installEnhancedCodePassthrough, smtpError } from './enhanced-codes.js';
@@ -190,6 +193,13 @@ export function createMxServer(options: MxServerOptions): SMTPServer {
         { event: 'smtp.delivery.failed', account: recipients[index]?.account.identifier, id },
         'mailbox filled during delivery',
       );
+    });
+    // Auto-replies of recipients on vacation: after the commit, not awaited, never failing the 250.
+    void sendVacationReplies(ctx, {
+      raw,
+      parsed: body.parsed,
+      mailFrom,
+      accounts: recipients.filter((_, index) => results[index]?.ok).map((recipient) => recipient.account),
     });
     log.info(
       {

@@ -17,6 +17,7 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { directoryKey } from './directory-key.js';
 import { RowNotFoundError, UniqueViolationError } from './errors.js';
 import { escapeLike, likeEscaped } from './like-pattern.js';
 import { assertPage } from './pagination.js';
@@ -43,7 +44,19 @@ export interface FailedSignInOptions {
 export async function insertAccount(db: Kysely<Database>, row: NewAccount): Promise<Account> {
   const values = { ...row, identifier: row.identifier.toLowerCase(), address: row.address.toLowerCase() };
   await assertNotAnAlias(db, values.address);
-  return db.insertInto('accounts').values(values).returningAll().executeTakeFirstOrThrow();
+  const account = await db.insertInto('accounts').values(values).returningAll().executeTakeFirstOrThrow();
+  await writeDirectoryEntry(db, account);
+  return account;
+}
+
+/** The folded names the directory finds the account by (directory-search.ts). */
+async function writeDirectoryEntry(db: Kysely<Database>, account: Account): Promise<void> {
+  const directory_key = directoryKey(account.first_name, account.last_name);
+  await db
+    .insertInto('directory_entries')
+    .values({ account_id: account.id, directory_key })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({ directory_key }))
+    .execute();
 }
 
 export async function findAccountById(db: Kysely<Database>, id: string): Promise<Account | undefined> {
@@ -149,12 +162,16 @@ export async function updateAccount(
     changes.address = changes.address.toLowerCase();
     await assertNotAnAlias(db, changes.address);
   }
-  return db
+  const account = await db
     .updateTable('accounts')
     .set({ ...changes, updated_at: changes.updated_at ?? Date.now() })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+  if (account && (changes.first_name !== undefined || changes.last_name !== undefined)) {
+    await writeDirectoryEntry(db, account);
+  }
+  return account;
 }
 
 /**

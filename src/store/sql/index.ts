@@ -39,6 +39,7 @@ export {
   releaseSubmissionClaim,
 } from './compose.js';
 export type { SqlDialect } from './dialect.js';
+export { type DirectoryMatch, type DirectorySearch, searchDirectory } from './directory-search.js';
 export { findActiveDkimKey, insertDkimKey, listDkimKeys } from './dkim-keys.js';
 export { findDomainById, findDomainByName, insertDomain, listDomains, type NewDomain } from './domains.js';
 export {
@@ -56,9 +57,19 @@ export {
 } from './establishments.js';
 export { announceWrite, inGroupCommit, type WriteAnnouncement, type WriteUnit } from './group-commit.js';
 export {
+  destroyIdentity,
+  findIdentityRows,
+  type IdentityPatch,
+  insertIdentity,
+  updateIdentity,
+  upsertIdentityOverride,
+} from './identities.js';
+export {
   accountHasBlob,
+  type ChangeSummary,
   countMailboxesOfAccount,
   findMessagesOfAccount,
+  findPositionsNewestFirst,
   type ListedMessage,
   listAccountChangesSince,
   listMailboxIdsOfMessages,
@@ -66,6 +77,7 @@ export {
   listThreadMembers,
   type MailboxCounters,
   type MessageFilter,
+  summarizeAccountChangesSince,
 } from './mail-views.js';
 export {
   allocateUid,
@@ -144,3 +156,10 @@ export {
   type SessionTouch,
   touchSession,
 } from './sessions.js';
+export {
+  claimVacationReply,
+  findVacationResponse,
+  forgetVacationReplies,
+  purgeVacationReplies,
+  saveVacationResponse,
+} from './vacation.js';

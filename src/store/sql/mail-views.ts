@@ -260,6 +260,98 @@ export async function listAccountChangesSince(
     .execute();
 }
 
+/** What became of one object since a modseq: new since then, gone since then, or changed. */
+export type ChangeSummary = 'created' | 'updated' | 'destroyed';
+
+/**
+ * Every object of one kind the account changed after `modseq`, once each, with what became of it;
+ * at most `limit` objects (the caller asks one more to know the list was cut). An object created and
+ * destroyed since is left out: it was in no result before and is in none now.
+ */
+export async function summarizeAccountChangesSince(
+  db: Db,
+  accountId: string,
+  kind: ChangeKind,
+  modseq: number,
+  limit: number,
+): Promise<Map<string, ChangeSummary>> {
+  // Grouped in SQL: a message flagged a thousand times is one row, not a thousand.
+  const rows = await db
+    .selectFrom('change_log')
+    .select((eb) => [
+      'object_id',
+      eb.fn
+        .max<number | string>(eb.case().when('action', '=', 'created').then(1).else(0).end())
+        .as('created'),
+      eb.fn
+        .max<number | string>(eb.case().when('action', '=', 'destroyed').then(1).else(0).end())
+        .as('destroyed'),
+    ])
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('modseq', '>', modseq)
+    .groupBy('object_id')
+    .orderBy('object_id')
+    .limit(limit)
+    .execute();
+  const summary = new Map<string, ChangeSummary>();
+  for (const row of rows) {
+    const created = Number(row.created) === 1;
+    const destroyed = Number(row.destroyed) === 1;
+    if (created && destroyed) continue;
+    summary.set(row.object_id, created ? 'created' : destroyed ? 'destroyed' : 'updated');
+  }
+  return summary;
+}
+
+/**
+ * Where each of `ids` stands (0-based) among the account's messages meeting `filter`, newest first
+ * as `listMessagesNewestFirst` orders them, and how many messages meet it. Ids that do not meet the
+ * filter (or are not the account's) are absent from the map.
+ */
+export async function findPositionsNewestFirst(
+  db: Db,
+  accountId: string,
+  filter: MessageFilter,
+  ids: readonly string[],
+): Promise<{ positions: Map<string, number>; total: number }> {
+  const positions = new Map<string, number>();
+  if (filter.onlyIds !== undefined) {
+    // A search's hits are sorted in memory anyway: sort them all and look the ids up.
+    const { messages, total } = await listMessagesNewestFirst(db, accountId, {
+      ...filter,
+      offset: 0,
+      limit: filter.onlyIds.length,
+    });
+    const wanted = new Set(ids);
+    messages.forEach((m, index) => {
+      if (wanted.has(m.id)) positions.set(m.id, index);
+    });
+    return { positions, total };
+  }
+  // Ranked in the database: the ids of a large mailbox never travel, only the asked positions.
+  const ranked = filtered(db, accountId, filter)
+    .select([
+      'messages.id as id',
+      sql<number | string>`row_number() over (order by messages.received_at desc, messages.id desc)`.as(
+        'position',
+      ),
+    ])
+    .as('ranked');
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const rows = await db
+      .selectFrom(ranked)
+      .select(['ranked.id', 'ranked.position'])
+      .where('ranked.id', 'in', ids.slice(start, start + CHUNK))
+      .execute();
+    for (const row of rows) positions.set(row.id, Number(row.position) - 1);
+  }
+  const count = await filtered(db, accountId, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { positions, total: Number(count.n) };
+}
+
 /** Whether one of the account's messages is stored in this blob (downloads check ownership so). */
 export async function accountHasBlob(db: Db, accountId: string, blobId: string): Promise<boolean> {
   const row = await db

@@ -24,6 +24,8 @@ import { outboundQueueMigration } from './migrations/0003-outbound-queue.js';
 import { dkimKeysMigration } from './migrations/0004-dkim-keys.js';
 import { baseSubjectIndexMigration } from './migrations/0005-base-subject-index.js';
 import { composeMigration } from './migrations/0006-compose.js';
+import { vacationMigration } from './migrations/0007-vacation.js';
+import { identitiesMigration } from './migrations/0008-identities.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -38,6 +40,8 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0004-dkim-keys': dkimKeysMigration(),
     '0005-base-subject-index': baseSubjectIndexMigration(),
     '0006-compose': composeMigration(),
+    '0007-vacation': vacationMigration(),
+    '0008-identities': identitiesMigration(),
   };
 }
 

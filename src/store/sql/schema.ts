@@ -279,6 +279,54 @@ export interface EmailSubmissionTable {
   released_at: number | null;
 }
 
+/** A user's identity: changes to an account's own identities, or one the user created (0008). */
+export interface IdentityTable {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  /** JSON array of {name, email}, or null. */
+  reply_to: string | null;
+  /** JSON array of {name, email}, or null. */
+  bcc: string | null;
+  text_signature: string;
+  html_signature: string;
+  may_delete: number;
+  /** A destroyed identity is kept as a tombstone for Identity/changes. */
+  destroyed: number;
+  /** 0 for the account's own identities (primary address, aliases). */
+  created_modseq: number;
+  modseq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The folded names an account is found by in the directory (0008). */
+export interface DirectoryEntryTable {
+  account_id: string;
+  /** `' eloise berenger levy '`: folded words between single spaces. */
+  directory_key: string;
+}
+
+export interface VacationResponseTable {
+  account_id: string;
+  is_enabled: number;
+  /** Instants (epoch ms); null: open-ended. */
+  from_date: number | null;
+  to_date: number | null;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
+  updated_at: number;
+}
+
+export interface VacationReplyTable {
+  account_id: string;
+  /** Lower-case envelope sender the auto-reply went to. */
+  sender: string;
+  last_sent_at: number;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   domains: DomainTable;
@@ -299,6 +347,10 @@ export interface Database {
   dkim_keys: DkimKeyTable;
   uploads: UploadTable;
   email_submissions: EmailSubmissionTable;
+  vacation_responses: VacationResponseTable;
+  vacation_replies: VacationReplyTable;
+  identities: IdentityTable;
+  directory_entries: DirectoryEntryTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -320,5 +372,7 @@ export type ChangeLogEntry = Selectable<ChangeLogTable>;
 export type DkimKey = Selectable<DkimKeyTable>;
 export type Upload = Selectable<UploadTable>;
 export type EmailSubmission = Selectable<EmailSubmissionTable>;
+export type VacationResponse = Selectable<VacationResponseTable>;
+export type IdentityRow = Selectable<IdentityTable>;
 export type OutboundMessage = Selectable<OutboundMessageTable>;
 export type OutboundRecipient = Selectable<OutboundRecipientTable>;

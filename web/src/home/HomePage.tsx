@@ -61,6 +61,13 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('home.mailClients.link')}
         </Link>
       </p>
+      <h2 className="home__section">{t('identities.heading')}</h2>
+      <p>{t('identities.home.intro')}</p>
+      <p>
+        <Link to="identities" className="button button--secondary">
+          {t('identities.home.link')}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -23,9 +23,10 @@ import {
   type ReplyMode,
   replyDraft,
 } from './compose/draft-model';
+import { replyIdentity } from './compose/reply-identity';
 import { fullDate } from './format';
 import type { JmapSession } from './jmap/jmap-client';
-import type { MailApi } from './jmap/mail-api';
+import type { MailApi, MailQuota } from './jmap/mail-api';
 import { UNDO_SECONDS } from './jmap/mail-api';
 import { createMailboxApi } from './jmap/mailbox-api';
 import type { EmailDetail, EmailSummary, Identity, Mailbox } from './jmap/types';
@@ -35,6 +36,7 @@ import { useMailboxName } from './mailbox-name';
 import { findRole } from './mailbox-tree';
 import { BulkActions } from './organise/BulkActions';
 import { FolderDialog, type FolderEdit } from './organise/FolderDialog';
+import { QuotaBar, quotaLevel } from './QuotaBar';
 import { Reader } from './reader/Reader';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { SearchForm } from './search/SearchForm';
@@ -115,6 +117,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   // Bumped after a folder change, so the tree reloads without waiting for push.
   const [foldersVersion, setFoldersVersion] = useState(0);
   const mailboxApi = useMemo(() => createMailboxApi(mail.jmap), [mail]);
+  const [quota, setQuota] = useState<MailQuota | null>(null);
   const composeCount = useRef(0);
   // Set when the user opens a message; the reader takes the focus once for it (see Reader).
   const focusReader = useRef(false);
@@ -171,6 +174,14 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
       (error: unknown) => setLoadError(describe(error)),
     );
   }, [mail, jmapSession, push.version, foldersVersion]);
+
+  // The storage used moves with the messages: reread with them. A failure only hides the bar.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on push and folder changes
+  useEffect(() => {
+    if (!jmapSession) return;
+    mail.quota().then(setQuota, () => setQuota(null));
+  }, [mail, jmapSession, push.version, foldersVersion]);
+  const quotaAlarm = quota && ['high', 'full'].includes(quotaLevel(quota)) ? quotaLevel(quota) : null;
 
   const filter = useMemo(
     () => (search ? criteriaToFilter(search) : mailboxId ? { inMailbox: mailboxId } : null),
@@ -293,7 +304,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     const sender = email.from?.[0];
     const date = fullDate(email.sentAt ?? email.receivedAt, intlLocale(locale));
     compose(
-      replyDraft(email, mode, own, identities[0]?.id ?? '', {
+      replyDraft(email, mode, own, replyIdentity(identities, email)?.id ?? '', {
         wrote: t('compose.quote.wrote', { date, name: sender ? (sender.name ?? sender.email) : '' }),
         forwarded: t('compose.quote.forwarded'),
       }),
@@ -424,6 +435,11 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
             {t('mail.offline')}
           </p>
         ) : null}
+        {quotaAlarm ? (
+          <p className="mail__quota-alarm">
+            {t(quotaAlarm === 'full' ? 'mail.quota.full' : 'mail.quota.almostFull')}
+          </p>
+        ) : null}
         {notice ? (
           <p className="mail__notice" role="status">
             {notice}
@@ -496,6 +512,7 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               onEditFolder={(mailbox) => setFolderEdit({ kind: 'edit', mailbox })}
             />
           ) : null}
+          {quota ? <QuotaBar quota={quota} /> : null}
         </div>
         <div className="mail__list">
           {checkedEmails.length > 0 && mailboxes ? (

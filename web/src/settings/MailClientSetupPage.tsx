@@ -5,11 +5,11 @@ import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
 import { describeProblem } from '../i18n/problem-message';
 import type { MessageId } from '../i18n/translate';
-import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { copyText } from '../ui/clipboard';
 import { PageHeading, useDocumentTitle } from '../ui/page';
+import { Breadcrumb } from './Breadcrumb';
 import { appleProfileUrl, SECURITY_NAMES, type ServerSetup, serverSetup } from './mail-client-setup';
 
 export interface MailClientSetupPageProps {
@@ -87,14 +87,7 @@ export function MailClientSetupPage({ api, session, portal, focusHeading }: Mail
 
   return (
     <div className="setup">
-      <nav className="breadcrumb" aria-label={t('nav.breadcrumb')}>
-        <ol className="breadcrumb__list">
-          <li>
-            <Link to="home">{t('nav.home')}</Link>
-          </li>
-          <li aria-current="page">{t('setup.heading')}</li>
-        </ol>
-      </nav>
+      <Breadcrumb current={t('setup.heading')} />
       <section className="card card--wide" aria-labelledby="setup-heading">
         <PageHeading id="setup-heading" focusOnMount={focusHeading}>
           {t('setup.heading')}

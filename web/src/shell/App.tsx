@@ -1,8 +1,9 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { createApiClient } from '../api/client';
 import { createFacteurApi } from '../api/facteur-api';
 import { AuthGate } from '../auth/AuthGate';
 import { HomePage } from '../home/HomePage';
+import { useT } from '../i18n/locale-context';
 import { createJmapClient } from '../mail/jmap/jmap-client';
 import { createMailApi } from '../mail/jmap/mail-api';
 import { MailView } from '../mail/MailView';
@@ -10,6 +11,14 @@ import { MailClientSetupPage } from '../settings/MailClientSetupPage';
 import { Frame } from './Frame';
 import { NavigationProvider, useRouter } from './router';
 import { usePortal } from './use-portal';
+
+// Identities and signatures: with DOMPurify, loaded when the page is opened.
+const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
+
+function PageLoading() {
+  const t = useT();
+  return <p role="status">{t('shell.loading')}</p>;
+}
 
 /**
  * Composition root of the web client: one API client, the frame, the auth gate, and the signed-in
@@ -42,6 +51,13 @@ export function App() {
                     props.onSignOut();
                   }}
                 />
+              );
+            }
+            if (router.route === 'identities') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <IdentitiesPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
+                </Suspense>
               );
             }
             if (router.route === 'mailClientSetup') {

@@ -20,12 +20,13 @@ import {
   useState,
 } from 'react';
 
-export type Route = 'home' | 'mail' | 'mailClientSetup';
+export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
   mail: '/courrier',
   mailClientSetup: '/parametres/logiciel-de-messagerie',
+  identities: '/parametres/identites',
 };
 
 export function pathForRoute(route: Route): string {

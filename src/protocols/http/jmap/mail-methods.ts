@@ -1,7 +1,8 @@
 /**
  * The JMAP method registry, and the read side of JMAP Mail (RFC 8621): Core/echo, Mailbox/get,
- * Mailbox/changes, Email/query, Email/get, Email/changes, Thread/get. The writes are apart:
- * Email/set (email-set.ts) and Mailbox/set (mailbox-set.ts).
+ * Mailbox/changes, Email/get, Email/changes, Thread/get. Apart: the queries and their
+ * /queryChanges (email-query.ts, mailbox-query.ts), the writes Email/set (email-set.ts) and
+ * Mailbox/set (mailbox-set.ts), VacationResponse (vacation-response.ts).
  *
  * Implementation notes
  * - State strings are the account's modseq (the IMAP HIGHESTMODSEQ): one counter moves with every
@@ -10,15 +11,11 @@
  * - /changes returns whole modseqs: a modseq's changes are never split between two answers, so the
  *   intermediate `newState` of `hasMoreChanges` is always a consistent point. An object created and
  *   destroyed since `sinceState` is reported destroyed only.
- * - Email/query: filter `inMailbox` and `text` (the full-text index, accent-insensitive), sort by
- *   `receivedAt` descending (the only sort offered so far; another is unsupportedSort), `position`,
- *   `limit` (at most MAX_QUERY_LIMIT), `calculateTotal`. queryState is the account state;
- *   canCalculateChanges false until Email/queryChanges exists.
  * - Bounds: ids per /get (MAX_OBJECTS_IN_GET) and changes per /changes (MAX_CHANGES) are limits of
  *   the session resource; over them a call is refused (requestTooLarge), not truncated.
  */
 
-import { isKeyword, keywordsOf, readMessageBytes } from '../../../core/mail/index.js';
+import { keywordsOf, readMessageBytes } from '../../../core/mail/index.js';
 import type { MimePart } from '../../../lib/mime/index.js';
 import type { ChangeKind } from '../../../store/sql/index.js';
 import {
@@ -28,9 +25,7 @@ import {
   listAccountChangesSince,
   listMailboxes,
   listMailboxIdsOfMessages,
-  listMessagesNewestFirst,
   listThreadMembers,
-  type MessageFilter,
 } from '../../../store/sql/index.js';
 import {
   CORE_CAPABILITY,
@@ -40,6 +35,7 @@ import {
   type MethodDefinition,
   MethodFailure,
 } from './dispatch.js';
+import { emailQuery, emailQueryChanges } from './email-query.js';
 import { emailSet } from './email-set.js';
 import {
   BODY_PROPERTIES,
@@ -52,6 +48,7 @@ import {
   mailboxObject,
   pick,
 } from './mail-objects.js';
+import { mailboxQuery, mailboxQueryChanges } from './mailbox-query.js';
 import { mailboxSet } from './mailbox-set.js';
 import {
   accountState,
@@ -61,20 +58,20 @@ import {
   nonNegativeInteger,
   requireAccount,
 } from './method-arguments.js';
+import { QUOTA_METHODS } from './quota-methods.js';
 import { methodError } from './request.js';
 import { searchSnippetGet } from './search-snippet.js';
 import {
   emailSubmissionGet,
   emailSubmissionSet,
+  identityChanges,
   identityGet,
+  identitySet,
   SUBMISSION_CAPABILITY,
 } from './submission-methods.js';
+import { VACATION_CAPABILITY, vacationResponseGet, vacationResponseSet } from './vacation-response.js';
 
 export const MAX_CHANGES = 5000;
-export const MAX_QUERY_LIMIT = 1000;
-const DEFAULT_QUERY_LIMIT = 100;
-/** Most full-text hits an Email/query filters and sorts. */
-const MAX_TEXT_HITS = 10_000;
 
 async function changes(
   call: MethodContext,
@@ -229,157 +226,6 @@ async function emailGet(
   return getResponse(call, state, wanted, found);
 }
 
-/** The FilterCondition keys served (RFC 8621 §4.4.1); cc goes with to (all recipients), as in IMAP. */
-const TEXT_FILTERS = {
-  text: 'text',
-  from: 'from',
-  to: 'to',
-  cc: 'to',
-  subject: 'subject',
-  body: 'body',
-} as const;
-
-function parseFilter(condition: Record<string, unknown>): {
-  messageFilter: MessageFilter;
-  search: Partial<Record<(typeof TEXT_FILTERS)[keyof typeof TEXT_FILTERS], string>>;
-} {
-  const messageFilter: MessageFilter = {};
-  const search: Partial<Record<(typeof TEXT_FILTERS)[keyof typeof TEXT_FILTERS], string>> = {};
-  const unsupported: string[] = [];
-  const string = (key: string, value: unknown) => {
-    if (typeof value !== 'string') throw invalidArguments(`${key} must be a string`);
-    return value;
-  };
-  const date = (key: string, value: unknown) => {
-    const ms = Date.parse(string(key, value));
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value as string) || Number.isNaN(ms)) {
-      throw invalidArguments(`${key} must be a UTCDate`);
-    }
-    return ms;
-  };
-  const keyword = (key: string, value: unknown) => {
-    const text = string(key, value);
-    if (!isKeyword(text)) throw invalidArguments(`${key} is not a keyword`);
-    return text.toLowerCase();
-  };
-  for (const [key, value] of Object.entries(condition)) {
-    if (key in TEXT_FILTERS) {
-      const field = TEXT_FILTERS[key as keyof typeof TEXT_FILTERS];
-      search[field] =
-        search[field] === undefined ? string(key, value) : `${search[field]} ${string(key, value)}`;
-      continue;
-    }
-    switch (key) {
-      case 'inMailbox':
-        messageFilter.mailboxId = string(key, value);
-        break;
-      case 'inMailboxOtherThan':
-        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-          throw invalidArguments('inMailboxOtherThan must be an array of mailbox ids');
-        }
-        messageFilter.notOnlyInMailboxIds = value as string[];
-        break;
-      case 'before':
-        messageFilter.before = date(key, value);
-        break;
-      case 'after':
-        messageFilter.after = date(key, value);
-        break;
-      case 'minSize':
-        messageFilter.minSize = nonNegativeInteger(value, key, 0);
-        break;
-      case 'maxSize':
-        messageFilter.maxSize = nonNegativeInteger(value, key, 0);
-        break;
-      case 'hasKeyword':
-        messageFilter.hasKeyword = keyword(key, value);
-        break;
-      case 'notKeyword':
-        messageFilter.notKeyword = keyword(key, value);
-        break;
-      case 'hasAttachment':
-        if (typeof value !== 'boolean') throw invalidArguments('hasAttachment must be a boolean');
-        messageFilter.hasAttachment = value;
-        break;
-      default:
-        unsupported.push(key);
-    }
-  }
-  if (unsupported.length > 0) {
-    throw new MethodFailure(
-      methodError('unsupportedFilter', `unsupported filter: ${unsupported.join(', ')}`),
-    );
-  }
-  return { messageFilter, search };
-}
-
-async function emailQuery(
-  call: MethodContext,
-  args: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  requireAccount(call, args);
-  knownArguments(args, [
-    'accountId',
-    'filter',
-    'sort',
-    'position',
-    'limit',
-    'calculateTotal',
-    'collapseThreads',
-  ]);
-  const filter = args.filter ?? null;
-  if (filter !== null && (typeof filter !== 'object' || Array.isArray(filter))) {
-    throw invalidArguments('filter must be a FilterCondition');
-  }
-  const condition = (filter ?? {}) as Record<string, unknown>;
-  const { messageFilter, search } = parseFilter(condition);
-  const sort = args.sort ?? null;
-  if (sort !== null) {
-    const valid =
-      Array.isArray(sort) &&
-      sort.every(
-        (s) =>
-          typeof s === 'object' &&
-          s !== null &&
-          (s as Record<string, unknown>).property === 'receivedAt' &&
-          (s as Record<string, unknown>).isAscending === false,
-      );
-    if (!valid)
-      throw new MethodFailure(methodError('unsupportedSort', 'only receivedAt, descending, so far'));
-  }
-  if (args.collapseThreads === true) {
-    throw new MethodFailure(methodError('unsupportedFilter', 'collapseThreads is not supported yet'));
-  }
-  const position = nonNegativeInteger(args.position, 'position', 0);
-  const limit = Math.min(nonNegativeInteger(args.limit, 'limit', DEFAULT_QUERY_LIMIT), MAX_QUERY_LIMIT);
-  const state = await accountState(call);
-  const boxes = new Set((await listMailboxes(call.ctx.db, call.account.id)).map((box) => box.id));
-  // Another account's mailbox id is unknown here, as is a mailbox that does not exist.
-  for (const id of [messageFilter.mailboxId ?? [], messageFilter.notOnlyInMailboxIds ?? []].flat()) {
-    if (!boxes.has(id)) throw invalidArguments(`${id} names no mailbox of this account`);
-  }
-  const onlyIds =
-    Object.keys(search).length > 0
-      ? await call.ctx.search.search({ accountId: call.account.id, ...search, limit: MAX_TEXT_HITS })
-      : undefined;
-  const { messages, total } = await listMessagesNewestFirst(call.ctx.db, call.account.id, {
-    ...messageFilter,
-    ...(onlyIds === undefined ? {} : { onlyIds }),
-    offset: position,
-    limit,
-  });
-  return {
-    accountId: call.account.id,
-    queryState: state,
-    canCalculateChanges: false,
-    position,
-    ids: messages.map((m) => m.id),
-    ...(args.calculateTotal === true ? { total } : {}),
-    // The limit the server applied, when the client gave none or a larger one (RFC 8620 §5.5).
-    ...(limit !== args.limit ? { limit } : {}),
-  };
-}
-
 async function threadGet(
   call: MethodContext,
   args: Record<string, unknown>,
@@ -398,14 +244,22 @@ export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<strin
     'Mailbox/changes',
     { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'mailbox') },
   ],
+  ['Mailbox/query', { capability: MAIL_CAPABILITY, handler: mailboxQuery }],
+  ['Mailbox/queryChanges', { capability: MAIL_CAPABILITY, handler: mailboxQueryChanges }],
   ['Email/query', { capability: MAIL_CAPABILITY, handler: emailQuery }],
+  ['Email/queryChanges', { capability: MAIL_CAPABILITY, handler: emailQueryChanges }],
   ['Email/get', { capability: MAIL_CAPABILITY, handler: emailGet }],
   ['Email/set', { capability: MAIL_CAPABILITY, handler: emailSet }],
   ['Mailbox/set', { capability: MAIL_CAPABILITY, handler: mailboxSet }],
   ['Email/changes', { capability: MAIL_CAPABILITY, handler: (call, args) => changes(call, args, 'email') }],
   ['Thread/get', { capability: MAIL_CAPABILITY, handler: threadGet }],
   ['SearchSnippet/get', { capability: MAIL_CAPABILITY, handler: searchSnippetGet }],
+  ['VacationResponse/get', { capability: VACATION_CAPABILITY, handler: vacationResponseGet }],
+  ['VacationResponse/set', { capability: VACATION_CAPABILITY, handler: vacationResponseSet }],
+  ...QUOTA_METHODS,
   ['Identity/get', { capability: SUBMISSION_CAPABILITY, handler: identityGet }],
+  ['Identity/set', { capability: SUBMISSION_CAPABILITY, handler: identitySet }],
+  ['Identity/changes', { capability: SUBMISSION_CAPABILITY, handler: identityChanges }],
   ['EmailSubmission/get', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionGet }],
   ['EmailSubmission/set', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionSet }],
 ]);

@@ -57,8 +57,9 @@ export async function getArguments(
   requireAccount(call, args);
   knownArguments(args, ['accountId', 'ids', 'properties', ...extraArguments]);
   const ids = idsArgument(args.ids);
-  // Types of which an account has few (mailboxes, identities, its submissions) may be asked whole.
-  if (ids === null && !['Mailbox', 'Identity', 'EmailSubmission'].includes(type)) {
+  // Types of which an account has few (mailboxes, identities, its submissions, the vacation
+  // singleton) may be asked whole.
+  if (ids === null && !['Mailbox', 'Identity', 'EmailSubmission', 'VacationResponse'].includes(type)) {
     throw new MethodFailure(methodError('requestTooLarge', `${type}/get needs explicit ids`));
   }
   return { ids, properties: propertiesArgument(args.properties, supported), state: await accountState(call) };

@@ -26,14 +26,22 @@ import { registerDownload } from './download.js';
 import { registerEventSource } from './event-source.js';
 import { MAIL_METHODS } from './mail-methods.js';
 import { MAX_OBJECTS_IN_GET } from './method-arguments.js';
+import { QUOTA_CAPABILITY } from './quota-methods.js';
 import { parseRequest, type RequestProblem } from './request.js';
 import { SUBMISSION_CAPABILITY } from './submission-methods.js';
 import { registerUpload } from './upload.js';
+import { VACATION_CAPABILITY } from './vacation-response.js';
 
 /** Largest API request body (maxSizeRequest): far above any batch of method calls a client sends. */
 export const MAX_SIZE_REQUEST = 1024 * 1024;
 export const MAX_CALLS_IN_REQUEST = 64;
-const CAPABILITIES: ReadonlySet<string> = new Set([CORE_CAPABILITY, MAIL_CAPABILITY, SUBMISSION_CAPABILITY]);
+const CAPABILITIES: ReadonlySet<string> = new Set([
+  CORE_CAPABILITY,
+  MAIL_CAPABILITY,
+  SUBMISSION_CAPABILITY,
+  VACATION_CAPABILITY,
+  QUOTA_CAPABILITY,
+]);
 
 export function sessionResource(account: Account, maxUploadBytes: number): Record<string, unknown> {
   const body = {
@@ -50,6 +58,8 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
       },
       [MAIL_CAPABILITY]: {},
       [SUBMISSION_CAPABILITY]: {},
+      [VACATION_CAPABILITY]: {},
+      [QUOTA_CAPABILITY]: {},
     },
     accounts: {
       [account.id]: {
@@ -69,6 +79,8 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
             maxDelayedSend: MAX_HOLD_MS / 1000,
             submissionExtensions: { FUTURERELEASE: [String(MAX_HOLD_MS / 1000)] },
           },
+          [VACATION_CAPABILITY]: {},
+          [QUOTA_CAPABILITY]: {},
         },
       },
     },
@@ -76,6 +88,8 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
       [CORE_CAPABILITY]: account.id,
       [MAIL_CAPABILITY]: account.id,
       [SUBMISSION_CAPABILITY]: account.id,
+      [VACATION_CAPABILITY]: account.id,
+      [QUOTA_CAPABILITY]: account.id,
     },
     username: account.address,
     apiUrl: '/jmap/api',

@@ -1,11 +1,14 @@
 /**
- * JMAP Identity/get and EmailSubmission/get and /set (RFC 8621 §6–7): who the user may send as, and
+ * JMAP Identity/get, /set and /changes, EmailSubmission/get and /set (RFC 8621 §6–7): who the user may send as, and
  * sending a written email — at once, or held on the server (undo send, scheduled send) as the
  * FUTURERELEASE parameters HOLDFOR and HOLDUNTIL (RFC 4865) of the envelope's MAIL FROM ask.
  *
  * Implementation notes
- * - Identities are the account's primary address and its aliases, named after the person. Their
- *   ids: the account id for the primary address, `a-` + the alias in base64url for an alias.
+ * - Identities are the account's primary address and its aliases, named after the person, plus those
+ *   the user created on those addresses; the rules live in core/compose/identities.ts. Ids: the
+ *   account id for the primary address, `a-` + the alias in base64url for an alias, a UUID for a
+ *   created one. Identity/set errors: an address not the user's is forbiddenFrom, deleting an own
+ *   identity forbidden, a signature over 10 kB invalidProperties.
  * - Without an envelope, the recipients are the email's To, Cc and Bcc, and MAIL FROM the identity.
  * - Undo: update `undoStatus` to `canceled` while pending; once released it is `cannotUnsend`.
  * - onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit Email/set whose response follows
@@ -13,17 +16,26 @@
  * - Submission states are the account's modseq like every other type here; /changes and /query of
  *   submissions are not served yet.
  */
-import { cancelSubmission, createSubmission, MAX_HOLD_MS } from '../../../core/compose/index.js';
+import {
+  cancelSubmission,
+  createIdentity,
+  createSubmission,
+  destroyIdentity,
+  type Identity,
+  identityChangesSince,
+  listIdentities,
+  MAX_HOLD_MS,
+  updateIdentity,
+} from '../../../core/compose/index.js';
 import { readMessageBytes } from '../../../core/mail/index.js';
-import { UserError } from '../../../lib/errors/index.js';
+import { InputError, UserError } from '../../../lib/errors/index.js';
 import { parseMessage } from '../../../lib/mime/index.js';
 import {
   type EmailSubmission,
   findEmailSubmissions,
   findMessagesOfAccount,
-  listAliases,
 } from '../../../store/sql/index.js';
-import { invalidArguments, type MethodContext, resolveCreationId } from './dispatch.js';
+import { invalidArguments, type MethodContext, MethodFailure, resolveCreationId } from './dispatch.js';
 import { emailSet } from './email-set.js';
 import { utcDate } from './mail-objects.js';
 import {
@@ -32,6 +44,7 @@ import {
   getResponse,
   knownArguments,
   MAX_OBJECTS_IN_GET,
+  nonNegativeInteger,
   requireAccount,
   stateForSet,
 } from './method-arguments.js';
@@ -39,48 +52,177 @@ import { type MethodError, methodError } from './request.js';
 
 export const SUBMISSION_CAPABILITY = 'urn:ietf:params:jmap:submission';
 
-interface Identity {
-  id: string;
-  name: string;
-  email: string;
-  replyTo: null;
-  bcc: null;
-  textSignature: string;
-  htmlSignature: string;
-  mayDelete: boolean;
-}
-
-async function identitiesOf(call: MethodContext): Promise<Identity[]> {
-  const { account } = call;
-  const name = `${account.first_name} ${account.last_name}`.trim();
-  const identity = (id: string, email: string): Identity => ({
-    id,
-    name,
-    email,
-    replyTo: null,
-    bcc: null,
-    textSignature: '',
-    htmlSignature: '',
-    mayDelete: false,
-  });
-  const aliases = await listAliases(call.ctx.db, account.id);
-  return [
-    identity(account.id, account.address),
-    ...aliases.map((alias) =>
-      identity(`a-${Buffer.from(alias.address).toString('base64url')}`, alias.address),
-    ),
-  ];
-}
+const IDENTITY_PROPERTIES = [
+  'name',
+  'email',
+  'replyTo',
+  'bcc',
+  'textSignature',
+  'htmlSignature',
+  'mayDelete',
+] as const;
 
 export async function identityGet(
   call: MethodContext,
   args: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const properties = ['name', 'email', 'replyTo', 'bcc', 'textSignature', 'htmlSignature', 'mayDelete'];
-  const { ids, state } = await getArguments(call, args, properties, 'Identity');
-  const all = await identitiesOf(call);
-  const found = new Map(all.map((identity) => [identity.id, { ...identity }]));
+  const { ids, properties, state } = await getArguments(call, args, IDENTITY_PROPERTIES, 'Identity');
+  const all = await listIdentities(call.ctx, call.account);
+  const found = new Map(
+    all.map((identity) => [
+      identity.id,
+      { id: identity.id, ...pick(identity as unknown as Record<string, unknown>, properties) },
+    ]),
+  );
   return getResponse(call, state, ids ?? all.map((i) => i.id), found);
+}
+
+function pick(object: Record<string, unknown>, properties: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(properties.filter((p) => p !== 'id').map((p) => [p, object[p]]));
+}
+
+const IDENTITY_ERRORS: Readonly<Record<string, (error: UserError | InputError) => MethodError>> = {
+  'identity.invalid': (e) =>
+    methodError('invalidProperties', e.message, {
+      properties: (e.details.properties as string[] | undefined) ?? [],
+    }),
+  'identity.from_not_owned': (e) => methodError('forbiddenFrom', e.message),
+  'identity.not_found': (e) => methodError('notFound', e.message),
+  'identity.forbidden': (e) => methodError('forbidden', e.message),
+  'identity.too_many': (e) => methodError('overQuota', e.message),
+};
+
+function identityError(error: unknown): MethodError {
+  if (error instanceof UserError || error instanceof InputError) {
+    return (IDENTITY_ERRORS[error.code] ?? ((e) => methodError('forbidden', e.message)))(error);
+  }
+  throw error;
+}
+
+function objectArgument(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArguments(`${name} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+/** What a client may give on create and update (`email` only on create; on update, unchanged). */
+const SETTABLE: readonly string[] = ['name', 'email', 'replyTo', 'bcc', 'textSignature', 'htmlSignature'];
+
+/**
+ * Identity/set (RFC 8621 §6.3): create identities for the account's own addresses, change names,
+ * Reply-To, Bcc and signatures, destroy created identities (the account's own are mayDelete false).
+ */
+export async function identitySet(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  requireAccount(call, args);
+  knownArguments(args, ['accountId', 'ifInState', 'create', 'update', 'destroy']);
+  const create = objectArgument(args.create, 'create');
+  const update = objectArgument(args.update, 'update');
+  const destroy = args.destroy ?? [];
+  if (!Array.isArray(destroy) || !destroy.every((id) => typeof id === 'string')) {
+    throw invalidArguments('destroy must be a list of ids');
+  }
+  if (Object.keys(create).length + Object.keys(update).length + destroy.length > MAX_OBJECTS_IN_GET) {
+    throw invalidArguments(`at most ${MAX_OBJECTS_IN_GET} changes per call`);
+  }
+  const oldState = await stateForSet(call, args);
+  const created: Record<string, unknown> = {};
+  const notCreated: Record<string, MethodError> = {};
+  for (const [creationId, object] of Object.entries(create)) {
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      notCreated[creationId] = methodError('invalidProperties', 'an identity is an object');
+      continue;
+    }
+    const record = object as Record<string, unknown>;
+    const refused = Object.keys(record).filter((key) => !SETTABLE.includes(key));
+    if (refused.length > 0) {
+      notCreated[creationId] = methodError('invalidProperties', `not settable: ${refused.join(', ')}`, {
+        properties: refused,
+      });
+      continue;
+    }
+    try {
+      const identity = await createIdentity(call.ctx, call.account, record);
+      created[creationId] = { id: identity.id, mayDelete: identity.mayDelete, name: identity.name };
+      call.creationIds.set(creationId, identity.id);
+    } catch (error) {
+      notCreated[creationId] = identityError(error);
+    }
+  }
+  const updated: Record<string, null> = {};
+  const notUpdated: Record<string, MethodError> = {};
+  for (const [given, patch] of Object.entries(update)) {
+    const id = resolveCreationId(call, given) ?? given;
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      notUpdated[given] = methodError('invalidPatch', 'a patch is an object');
+      continue;
+    }
+    const record = patch as Record<string, unknown>;
+    const refused = Object.keys(record).filter((key) => !SETTABLE.includes(key));
+    if (refused.length > 0) {
+      notUpdated[given] = methodError('invalidProperties', `not settable: ${refused.join(', ')}`, {
+        properties: refused,
+      });
+      continue;
+    }
+    try {
+      await updateIdentity(call.ctx, call.account, id, record);
+      updated[given] = null;
+    } catch (error) {
+      notUpdated[given] = identityError(error);
+    }
+  }
+  const destroyed: string[] = [];
+  const notDestroyed: Record<string, MethodError> = {};
+  for (const given of destroy as string[]) {
+    const id = resolveCreationId(call, given) ?? given;
+    try {
+      await destroyIdentity(call.ctx, call.account, id);
+      destroyed.push(given);
+    } catch (error) {
+      notDestroyed[given] = identityError(error);
+    }
+  }
+  const some = <T extends object>(o: T) => (Object.keys(o).length > 0 ? o : null);
+  return {
+    accountId: call.account.id,
+    oldState,
+    newState: await accountState(call),
+    created: some(created),
+    updated: some(updated),
+    destroyed: destroyed.length > 0 ? destroyed : null,
+    notCreated: some(notCreated),
+    notUpdated: some(notUpdated),
+    notDestroyed: some(notDestroyed),
+  };
+}
+
+/** Identity/changes (RFC 8620 §5.2) from the identity rows' modseqs; see core/compose/identities.ts. */
+export async function identityChanges(
+  call: MethodContext,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  requireAccount(call, args);
+  knownArguments(args, ['accountId', 'sinceState', 'maxChanges']);
+  const current = await accountState(call);
+  const since =
+    typeof args.sinceState === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(args.sinceState)
+      ? Number(args.sinceState)
+      : Number.NaN;
+  if (Number.isNaN(since) || since > Number(current)) {
+    throw new MethodFailure(methodError('cannotCalculateChanges', 'unknown state'));
+  }
+  nonNegativeInteger(args.maxChanges, 'maxChanges', 0);
+  const changes = await identityChangesSince(call.ctx, call.account, since);
+  return {
+    accountId: call.account.id,
+    oldState: args.sinceState,
+    newState: current,
+    hasMoreChanges: false,
+    ...changes,
+  };
 }
 
 function submissionObject(row: EmailSubmission): Record<string, unknown> {
@@ -181,7 +323,7 @@ function releaseTime(parameters: unknown, now: number): number {
 async function createOne(
   call: MethodContext,
   object: unknown,
-  identities: Identity[],
+  identities: readonly Identity[],
 ): Promise<EmailSubmission> {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     throw new Refused(methodError('invalidProperties', 'a submission is an object'));
@@ -262,7 +404,7 @@ export async function emailSubmissionSet(
     throw invalidArguments(`at most ${MAX_OBJECTS_IN_GET} changes per call`);
   }
   const oldState = await stateForSet(call, args);
-  const identities = await identitiesOf(call);
+  const identities = await listIdentities(call.ctx, call.account);
   const created: Record<string, unknown> = {};
   const notCreated: Record<string, MethodError> = {};
   const succeeded = new Map<string, string>(); // submission id or #creation → email id

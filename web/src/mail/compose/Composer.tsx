@@ -15,14 +15,25 @@ import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from 
 import type { MessageId } from '../../i18n/fr';
 import { useLocale, useT } from '../../i18n/locale-context';
 import { intlLocale } from '../../i18n/translate';
+import { Link } from '../../shell/router';
 import { Alert } from '../../ui/Alert';
 import { byteSize } from '../format';
 import type { JmapSession } from '../jmap/jmap-client';
 import { type MailApi, SendError } from '../jmap/mail-api';
 import type { Identity } from '../jmap/types';
 import { UploadError, uploadBlob } from '../jmap/upload';
-import { type DraftContent, recipientsOf, toJmapEmail } from './draft-model';
+import { searchDirectory } from './directory-search';
+import {
+  type DraftContent,
+  isOriginalAttached,
+  recipientsOf,
+  toJmapEmail,
+  withOriginalAttached,
+} from './draft-model';
+import { RecipientField } from './RecipientField';
 import { RichTextEditor } from './RichTextEditor';
+import { insertSignature, swapSignature } from './signature';
+import { signatureHtmlToText } from './signature-html';
 
 const AUTOSAVE_MS = 2_000;
 
@@ -65,15 +76,29 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** The signature the composer adds for `identity`: its text one, else the text of its HTML one. */
+function signatureOf(identity: Identity | undefined): string {
+  if (!identity) return '';
+  if (identity.textSignature?.trim()) return identity.textSignature;
+  return identity.htmlSignature ? signatureHtmlToText(identity.htmlSignature) : '';
+}
+
 export function Composer(props: ComposerProps) {
   const { mail, session, identities, mailboxes, initial, knownAddresses, onClose, onSent } = props;
   const t = useT();
   const { locale } = useLocale();
   const id = useId();
-  const [content, setContent] = useState<DraftContent>(() => ({
-    ...initial,
-    identityId: initial.identityId || identities[0]?.id || '',
-  }));
+  const [content, setContent] = useState<DraftContent>(() => {
+    const identityId = initial.identityId || identities[0]?.id || '';
+    // A new message or reply gets the identity's signature; a draft opened again has it already.
+    const signed =
+      props.draftId === null
+        ? insertSignature(initial, signatureOf(identities.find((i) => i.id === identityId)))
+        : initial;
+    return { ...initial, ...signed, identityId };
+  });
+  // The rich editor takes its content once: a new key starts it again on a swapped signature.
+  const [editorKey, setEditorKey] = useState(0);
   const [showCopies, setShowCopies] = useState(initial.cc !== '' || initial.bcc !== '');
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [status, setStatus] = useState<'new' | 'dirty' | 'saving' | 'saved' | 'failed'>('new');
@@ -237,18 +262,21 @@ export function Composer(props: ComposerProps) {
           ? t('compose.status.failed')
           : '';
   const field = (key: 'to' | 'cc' | 'bcc', label: string) => (
-    <div className="composer__field">
-      <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input
-        id={`${id}-${key}`}
-        type="text"
-        list={`${id}-known`}
-        autoComplete="off"
-        value={content[key]}
-        onChange={(event) => change({ [key]: event.target.value })}
-      />
-    </div>
+    <RecipientField
+      id={`${id}-${key}`}
+      label={label}
+      value={content[key]}
+      onChange={(value) => change({ [key]: value })}
+      known={knownAddresses}
+      searchDirectory={searchDirectory}
+    />
   );
+  const switchIdentity = (identityId: string) => {
+    const next = identities.find((i) => i.id === identityId);
+    const swapped = swapSignature(latest.current, signatureOf(identity), signatureOf(next));
+    change({ identityId, ...swapped });
+    if (swapped.html !== latest.current.html) setEditorKey((k) => k + 1);
+  };
   return (
     <form
       className="composer"
@@ -280,18 +308,13 @@ export function Composer(props: ComposerProps) {
           {statusText}
         </p>
       </div>
-      <datalist id={`${id}-known`}>
-        {knownAddresses.map((address) => (
-          <option key={address} value={address} />
-        ))}
-      </datalist>
       {identities.length > 1 ? (
         <div className="composer__field">
           <label htmlFor={`${id}-from`}>{t('compose.from')}</label>
           <select
             id={`${id}-from`}
             value={content.identityId}
-            onChange={(event) => change({ identityId: event.target.value })}
+            onChange={(event) => switchIdentity(event.target.value)}
           >
             {identities.map((i) => (
               <option key={i.id} value={i.id}>{`${i.name} <${i.email}>`}</option>
@@ -352,6 +375,7 @@ export function Composer(props: ComposerProps) {
         />
       ) : (
         <RichTextEditor
+          key={editorKey}
           initialHtml={content.html}
           label={t('compose.body')}
           onChange={(html, text, first) => {
@@ -362,8 +386,24 @@ export function Composer(props: ComposerProps) {
           }}
         />
       )}
+      <p className="composer__signature-link">
+        <Link to="identities" onClick={() => void save().catch(() => undefined)}>
+          {t('compose.identity.manage')}
+        </Link>
+      </p>
       <section className="composer__attachments" aria-labelledby={`${id}-attachments`}>
         <h3 id={`${id}-attachments`}>{t('compose.attachments')}</h3>
+        {content.forwardOf ? (
+          <div className="composer__format">
+            <input
+              id={`${id}-forward-whole`}
+              type="checkbox"
+              checked={isOriginalAttached(content)}
+              onChange={(event) => change(withOriginalAttached(content, event.target.checked))}
+            />
+            <label htmlFor={`${id}-forward-whole`}>{t('compose.forwardAsAttachment')}</label>
+          </div>
+        ) : null}
         <p className="muted">
           {t('compose.attachments.hint', { max: byteSize(session.maxSizeUpload, intlLocale(locale)) })}
         </p>

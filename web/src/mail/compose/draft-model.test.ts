@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EmailDetail } from '../jmap/types';
-import { EMPTY_DRAFT, prefixedSubject, replyDraft, toJmapEmail } from './draft-model';
+import {
+  EMPTY_DRAFT,
+  isOriginalAttached,
+  messageFileName,
+  prefixedSubject,
+  replyDraft,
+  toJmapEmail,
+  withOriginalAttached,
+} from './draft-model';
 
 const original: EmailDetail & { messageId: string[]; references: string[] } = {
   id: 'e1',
@@ -107,5 +115,40 @@ describe('subjects and the JMAP email', () => {
       htmlBody: [{ partId: 'html' }],
       attachments: [{ blobId: 'u', name: 'n', type: 't/t', disposition: 'attachment' }],
     });
+  });
+
+  it('forwards the original whole as message/rfc822 in place of its files, and back', () => {
+    const file = { blobId: 'f1', name: 'a.pdf', type: 'application/pdf', size: 3 };
+    const draft = {
+      ...EMPTY_DRAFT,
+      attachments: [file, { blobId: 'mine', name: 'b.txt', type: 'text/plain', size: 1 }],
+      forwardOf: {
+        message: {
+          blobId: 'orig',
+          name: messageFileName('Re: Conseil / 2e "trimestre"'),
+          type: 'message/rfc822',
+          size: 99,
+        },
+        files: [file],
+      },
+    };
+    expect(draft.forwardOf.message.name).toBe('Re Conseil 2e trimestre.eml');
+    const whole = { ...draft, ...withOriginalAttached(draft, true) };
+    expect(whole.attachments.map((a) => a.blobId)).toEqual(['orig', 'mine']);
+    expect(isOriginalAttached(whole)).toBe(true);
+    const back = { ...whole, ...withOriginalAttached(whole, false) };
+    expect(back.attachments.map((a) => a.blobId)).toEqual(['f1', 'mine']);
+    expect(isOriginalAttached(back)).toBe(false);
+    expect(messageFileName(null)).toBe('message.eml');
+  });
+
+  it("gives the identity's Reply-To to the message", () => {
+    const email = toJmapEmail(
+      EMPTY_DRAFT,
+      { name: 'Me', email: 'me@b.fr', replyTo: [{ name: 'Secrétariat', email: 'sec@b.fr' }] },
+      'drafts',
+    );
+    expect(email.from).toEqual([{ name: 'Me', email: 'me@b.fr' }]);
+    expect(email.replyTo).toEqual([{ name: 'Secrétariat', email: 'sec@b.fr' }]);
   });
 });

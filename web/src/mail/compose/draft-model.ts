@@ -25,6 +25,18 @@ export interface DraftContent {
   attachments: AttachmentRef[];
   inReplyTo: string[];
   references: string[];
+  /**
+   * A forward: the original message, which the composer offers to attach whole (message/rfc822,
+   * by its blobId) instead of its files. Not saved with the draft.
+   */
+  forwardOf?: ForwardedOriginal | null;
+}
+
+export interface ForwardedOriginal {
+  /** The original as an attachment: its whole blob, type message/rfc822. */
+  message: AttachmentRef;
+  /** The original's own files, attached by default. */
+  files: AttachmentRef[];
 }
 
 export const EMPTY_DRAFT: DraftContent = {
@@ -45,12 +57,45 @@ export function recipientsOf(draft: DraftContent): { addresses: EmailAddress[]; 
   return { addresses: all.flatMap((p) => p.addresses), invalid: all.flatMap((p) => p.invalid) };
 }
 
-export function toJmapEmail(draft: DraftContent, from: EmailAddress, draftsMailboxId: string): MethodArgs {
+/** The file name of a message attached whole: its subject, without characters file systems refuse. */
+export function messageFileName(subject: string | null): string {
+  const base = (subject ?? '')
+    .replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${base.slice(0, 100) || 'message'}.eml`;
+}
+
+/** Attaches the original whole (forward as attachment) in place of its files, or back. */
+export function withOriginalAttached(
+  draft: DraftContent,
+  attached: boolean,
+): Pick<DraftContent, 'attachments'> {
+  const original = draft.forwardOf;
+  if (!original) return { attachments: draft.attachments };
+  const theirs = new Set([original.message.blobId, ...original.files.map((f) => f.blobId)]);
+  const added = draft.attachments.filter((a) => !theirs.has(a.blobId));
+  return { attachments: attached ? [original.message, ...added] : [...original.files, ...added] };
+}
+
+export function isOriginalAttached(draft: DraftContent): boolean {
+  const blobId = draft.forwardOf?.message.blobId;
+  return blobId !== undefined && draft.attachments.some((a) => a.blobId === blobId);
+}
+
+export function toJmapEmail(
+  draft: DraftContent,
+  from: EmailAddress & { replyTo?: EmailAddress[] | null },
+  draftsMailboxId: string,
+): MethodArgs {
   const list = (text: string) => parseAddressList(text).addresses;
   return {
     mailboxIds: { [draftsMailboxId]: true },
     keywords: { $draft: true, $seen: true },
-    from: [from],
+    from: [{ name: from.name, email: from.email }],
+    ...(from.replyTo && from.replyTo.length > 0
+      ? { replyTo: from.replyTo.map((a) => ({ name: a.name, email: a.email })) }
+      : {}),
     to: list(draft.to),
     cc: list(draft.cc),
     bcc: list(draft.bcc),
@@ -161,6 +206,15 @@ export function replyDraft(
           : (original.to ?? [])
         : [...from, ...(original.to ?? []).filter((a) => !mine(a))];
   const cc = mode === 'replyAll' ? (original.cc ?? []).filter((a) => !mine(a)) : [];
+  const files =
+    mode === 'forward'
+      ? original.attachments.map((a) => ({
+          blobId: a.blobId,
+          name: a.name ?? 'piece-jointe',
+          type: a.type,
+          size: a.size,
+        }))
+      : [];
   return {
     ...EMPTY_DRAFT,
     identityId,
@@ -169,15 +223,19 @@ export function replyDraft(
     subject: prefixedSubject(original.subject, mode === 'forward' ? 'Fwd' : 'Re'),
     html,
     text,
-    attachments:
-      mode === 'forward'
-        ? original.attachments.map((a) => ({
-            blobId: a.blobId,
-            name: a.name ?? 'piece-jointe',
-            type: a.type,
-            size: a.size,
-          }))
-        : [],
+    attachments: files,
     ...threading,
+    forwardOf:
+      mode === 'forward'
+        ? {
+            message: {
+              blobId: original.blobId,
+              name: messageFileName(original.subject),
+              type: 'message/rfc822',
+              size: original.size,
+            },
+            files,
+          }
+        : null,
   };
 }

@@ -39,6 +39,12 @@ export interface EmailWindow {
 /** A JMAP FilterCondition (RFC 8621 §4.4.1). */
 export type EmailFilter = MethodArgs;
 
+export interface MailQuota {
+  used: number;
+  hardLimit: number;
+  warnLimit: number | null;
+}
+
 export interface Snippet {
   emailId: string;
   subject: string | null;
@@ -56,6 +62,13 @@ export function createMailApi(jmap: JmapClient) {
 
   return {
     jmap,
+
+    /** The account's mail storage (JMAP Quotas, RFC 9425), or null if the server has none. */
+    async quota(): Promise<MailQuota | null> {
+      const results = await jmap.request([['Quota/get', { accountId: await accountId(), ids: null }, 'q']]);
+      const list = required(results, 'q').list as MailQuota[];
+      return list.find((q) => q.hardLimit > 0) ?? null;
+    },
 
     async mailboxes(): Promise<{ state: string; list: Mailbox[] }> {
       const results = await jmap.request([['Mailbox/get', { accountId: await accountId(), ids: null }, 'm']]);

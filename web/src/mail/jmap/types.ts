@@ -97,4 +97,10 @@ export interface Identity {
   id: string;
   name: string;
   email: string;
+  replyTo?: EmailAddress[] | null;
+  bcc?: EmailAddress[] | null;
+  textSignature?: string;
+  /** Untrusted HTML (another client may have set it): sanitize before showing. */
+  htmlSignature?: string;
+  mayDelete?: boolean;
 }
