@@ -226,6 +226,41 @@ describe.each(testBackends())('mail store on %s', (backend) => {
       ],
       total: 2,
     });
+    // Conversations: the newest message of each thread meeting the filter, counted by threads.
+    const threads = await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+      mailboxId: inbox,
+      collapseThreads: true,
+      offset: 0,
+      limit: 10,
+    });
+    expect(threads.total).toBe(2);
+    expect(threads.messages.map((m) => m.id)).toEqual([other.messageId, reply.messageId]);
+    expect(
+      (await listMessagesNewestFirst(t.ctx.db, sylvie.id, { collapseThreads: true, offset: 1, limit: 5 }))
+        .messages,
+    ).toEqual([expect.objectContaining({ id: reply.messageId })]);
+    // The filter first, then the collapse: the thread is represented by what meets the filter.
+    expect(
+      (
+        await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+          notKeyword: '$flagged',
+          onlyIds: [first.messageId, reply.messageId],
+          collapseThreads: true,
+          offset: 0,
+          limit: 10,
+        })
+      ).messages.map((m) => m.id),
+    ).toEqual([reply.messageId]);
+    expect(
+      (
+        await listMessagesNewestFirst(t.ctx.db, sylvie.id, {
+          hasKeyword: '$seen',
+          collapseThreads: true,
+          offset: 0,
+          limit: 10,
+        })
+      ).messages.map((m) => m.id),
+    ).toEqual([first.messageId]);
     // Jean reads none of it.
     expect(
       (await listMessagesNewestFirst(t.ctx.db, jean.id, { mailboxId: inbox, offset: 0, limit: 10 })).total,

@@ -31,7 +31,7 @@ let consoleErrors: string[];
 let address: string;
 let state: Awaited<ReturnType<BrowserContext['storageState']>>;
 
-async function deliver(subject: string) {
+async function deliver(subject: string, headers: string[] = []) {
   const result = await swaks(smtpPort, [
     '--to',
     address,
@@ -39,6 +39,7 @@ async function deliver(subject: string) {
     'secretariat@example.org',
     '--header',
     `Subject: ${subject}`,
+    ...headers.flatMap((header) => ['--header', header]),
     '--body',
     `Corps de « ${subject} ».`,
   ]);
@@ -227,6 +228,50 @@ describe('organising mail in the webmail', () => {
     await expect.poll(() => nav().getByRole('link', { name: 'Sorties scolaires' }).count()).toBe(0);
     await openFolder(/Corbeille/);
     await expect.poll(() => subjects('Sortie')).toEqual(['Sortie au musée']);
+  });
+
+  it('shows one row per conversation when asked, and archives a conversation whole', async () => {
+    // "Message-Id" as swaks writes it, so that ours replaces its own.
+    await deliver('Projet de sortie', ['Message-Id: <sortie-1@example.org>']);
+    await deliver('Re: Projet de sortie', [
+      'Message-Id: <sortie-2@example.org>',
+      'In-Reply-To: <sortie-1@example.org>',
+      'References: <sortie-1@example.org>',
+    ]);
+    await row('Re: Projet de sortie').waitFor();
+    const toggle = page.getByRole('button', { name: 'Conversations' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await subjects('Projet de sortie')).toEqual(['Projet de sortie']);
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    const conversation = row('Re: Projet de sortie');
+    await expect.poll(() => conversation.textContent()).toContain('conversation de 2 messages');
+    expect(await subjects('Projet de sortie')).toEqual([]);
+    expect(await page.locator('.mail-list__count').textContent()).toMatch(/^Conversations : \d+$/);
+    expect(await isUnread('Re: Projet de sortie')).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-conversations-fr-1440');
+
+    await conversation.getByRole('checkbox').check();
+    await page
+      .getByRole('toolbar', { name: 'Actions sur la sélection' })
+      .getByRole('button', { name: 'Archiver' })
+      .click();
+    await page.getByRole('status').filter({ hasText: 'Messages déplacés dans « Archives » : 2.' }).waitFor();
+    await expect.poll(() => subjects('Re: Projet de sortie')).toEqual([]);
+    await openFolder(/Archives/);
+    await expect.poll(() => subjects('Re: Projet de sortie')).toEqual(['Re: Projet de sortie']);
+    // One row per message again, remembered across a reload.
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Boîte de réception' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Conversations' }).getAttribute('aria-pressed')).toBe(
+      'false',
+    );
+    await openFolder(/Archives/);
+    await expect
+      .poll(() => subjects('Re: Projet de sortie').then(async (re) => [...re, ...(await subjects('Projet'))]))
+      .toEqual(['Re: Projet de sortie', 'Projet de sortie']);
   });
 
   it('keeps the theme chosen in the header over the system one, across a reload', async () => {

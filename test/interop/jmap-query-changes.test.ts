@@ -236,7 +236,7 @@ describe('Email/queryChanges', () => {
       'unsupportedSort',
     );
     expect((await ask({ sinceQueryState: queryState, collapseThreads: true })).type).toBe(
-      'unsupportedFilter',
+      'cannotCalculateChanges',
     );
     expect((await ask({ sinceQueryState: queryState, filter: { header: ['X'] } })).type).toBe(
       'unsupportedFilter',

@@ -138,13 +138,37 @@ function filtered(db: Db, accountId: string, filter: MessageFilter): MessageQuer
 export async function listMessagesNewestFirst(
   db: Db,
   accountId: string,
-  options: MessageFilter & { offset: number; limit: number },
+  options: MessageFilter & { offset: number; limit: number; collapseThreads?: boolean },
 ): Promise<{ messages: ListedMessage[]; total: number }> {
   const columns = [
     'messages.id as id',
     'messages.thread_id as threadId',
     'messages.received_at as receivedAt',
   ] as const;
+  if (options.collapseThreads && options.onlyIds === undefined) {
+    // One row per conversation: its newest message meeting the filter (a window over the filter).
+    const ranked = filtered(db, accountId, options)
+      .select(columns)
+      .select(
+        sql<number>`row_number() over (partition by messages.thread_id order by messages.received_at desc, messages.id desc)`.as(
+          'rank',
+        ),
+      )
+      .as('ranked');
+    const messages = await db
+      .selectFrom(ranked)
+      .select(['ranked.id as id', 'ranked.threadId as threadId', 'ranked.receivedAt as receivedAt'])
+      .where('ranked.rank', '=', 1)
+      .orderBy('ranked.receivedAt', 'desc')
+      .orderBy('ranked.id', 'desc')
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute();
+    const count = await filtered(db, accountId, options)
+      .select(sql<number | string>`count(distinct messages.thread_id)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return { messages, total: Number(count.n) };
+  }
   if (options.onlyIds !== undefined) {
     // A search's hits: read them, sort here.
     const rows: ListedMessage[] = [];
@@ -158,7 +182,11 @@ export async function listMessagesNewestFirst(
       );
     }
     rows.sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    return { messages: rows.slice(options.offset, options.offset + options.limit), total: rows.length };
+    const seen = new Set<string>();
+    const kept = options.collapseThreads
+      ? rows.filter((row) => !seen.has(row.threadId) && seen.add(row.threadId))
+      : rows;
+    return { messages: kept.slice(options.offset, options.offset + options.limit), total: kept.length };
   }
   const messages = await filtered(db, accountId, options)
     .select(columns)

@@ -277,6 +277,9 @@ export const en: Catalogue = {
   'mail.quota.almostFull': 'Your mailbox is almost full: empty the Trash or delete large messages.',
   'mail.quota.full':
     'Your mailbox is full: messages sent to you are refused. Empty the Trash or delete large messages.',
+  'mail.list.conversations': 'Conversations',
+  'mail.list.conversationSize': 'conversation of {count} messages',
+  'mail.list.countConversations': 'Conversations: {count}',
   'mail.folder.new': 'New folder',
   'mail.folder.edit': 'Edit the folder “{name}”',
   'mail.folder.createHeading': 'New folder',

@@ -286,6 +286,9 @@ export const fr = {
     'Votre boîte est presque pleine : videz la corbeille ou supprimez des messages volumineux.',
   'mail.quota.full':
     'Votre boîte est pleine : les messages qui vous sont envoyés sont refusés. Videz la corbeille ou supprimez des messages volumineux.',
+  'mail.list.conversations': 'Conversations',
+  'mail.list.conversationSize': 'conversation de {count} messages',
+  'mail.list.countConversations': 'Conversations : {count}',
   'mail.folder.new': 'Nouveau dossier',
   'mail.folder.edit': 'Modifier le dossier « {name} »',
   'mail.folder.createHeading': 'Nouveau dossier',

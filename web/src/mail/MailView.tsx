@@ -84,6 +84,8 @@ export interface MailViewProps {
 
 type Pane = 'list' | 'reader' | 'nav';
 
+const CONVERSATIONS_KEY = 'facteur.conversations';
+
 export function MailView({ mail, session, institution, onSignOut }: MailViewProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -187,7 +189,20 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     () => (search ? criteriaToFilter(search) : mailboxId ? { inMailbox: mailboxId } : null),
     [search, mailboxId],
   );
-  const list = useEmailList(mail, filter, push.version);
+  // One row per conversation or per message: the user's choice, remembered in this browser.
+  const [conversations, setConversations] = useState(
+    () => browserStorage()?.getItem(CONVERSATIONS_KEY) === '1',
+  );
+  const switchConversations = (on: boolean) => {
+    setConversations(on);
+    setEmailId(null);
+    try {
+      browserStorage()?.setItem(CONVERSATIONS_KEY, on ? '1' : '0');
+    } catch {
+      // Storage refused (private mode): the choice lasts for this page only.
+    }
+  };
+  const list = useEmailList(mail, filter, push.version, conversations);
   // Another folder or search: nothing checked. Checked messages gone from the list: unchecked.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new query only
   useEffect(() => setChecked(new Set()), [filter]);
@@ -283,7 +298,13 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         const keywords = { ...email.keywords };
         if (on) keywords[keyword] = true;
         else delete keywords[keyword];
-        return { ...email, keywords };
+        // A conversation row: its messages had the keyword set or cleared together.
+        const conversation = email.conversation && {
+          ...email.conversation,
+          ...(keyword === '$seen' ? { unread: !on } : {}),
+          ...(keyword === '$flagged' ? { flagged: on } : {}),
+        };
+        return conversation ? { ...email, keywords, conversation } : { ...email, keywords };
       });
     },
     [list],
@@ -529,6 +550,8 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           <MessageList
             checked={checked}
             onCheck={onCheck}
+            conversations={conversations}
+            onConversationsChange={switchConversations}
             list={list}
             heading={heading}
             headingId="mail-list-heading"
@@ -574,6 +597,14 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
               setComposing(null);
               focusReader.current = true;
               setEmailId(email.id);
+              // Opening a conversation reads all of it (the reader marks the message it shows).
+              const unreadOthers = email.conversation?.unread ? email.conversation.emailIds : [];
+              if (unreadOthers.length > 1) {
+                onKeywordChanged(email.id, '$seen', true);
+                void mail
+                  .setKeyword(unreadOthers, '$seen', true)
+                  .catch((error: unknown) => setNotice(describe(error)));
+              }
               setPane('reader');
               setNotice(null);
             }}

@@ -17,6 +17,7 @@ import { intlLocale } from '../i18n/translate';
 import { addressList, displayName, listDate } from './format';
 import type { EmailSummary } from './jmap/types';
 import { writeDraggedEmails } from './organise/email-drag';
+import { messagesOf } from './organise/messages-of';
 import { parseSnippet } from './search/snippet-markup';
 import type { EmailList } from './use-email-list';
 
@@ -35,6 +36,9 @@ export interface MessageListProps {
   /** The rows checked for a bulk action. */
   checked: ReadonlySet<string>;
   onCheck: (emailIds: readonly string[], on: boolean) => void;
+  /** One row per conversation, and the switch between that and one row per message. */
+  conversations: boolean;
+  onConversationsChange: (on: boolean) => void;
 }
 
 export function MessageList({
@@ -47,6 +51,8 @@ export function MessageList({
   actions,
   checked,
   onCheck,
+  conversations,
+  onConversationsChange,
 }: MessageListProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -101,7 +107,8 @@ export function MessageList({
   }, [checkedLoaded, loadedCount]);
 
   const onDragStart = (event: DragEvent<HTMLElement>, email: EmailSummary) => {
-    writeDraggedEmails(event.dataTransfer, checked.has(email.id) ? [...checked] : [email.id]);
+    const rows = checked.has(email.id) ? list.loaded.filter((e) => checked.has(e.id)) : [email];
+    writeDraggedEmails(event.dataTransfer, messagesOf(rows));
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -137,6 +144,14 @@ export function MessageList({
           {heading}
         </h2>
         {actions}
+        <button
+          type="button"
+          className="button button--tertiary mail-list__conversations"
+          aria-pressed={conversations}
+          onClick={() => onConversationsChange(!conversations)}
+        >
+          {t('mail.list.conversations')}
+        </button>
         {loadedCount > 0 ? (
           <label className="mail-list__all">
             <input
@@ -156,7 +171,9 @@ export function MessageList({
         <p className="mail-list__count" aria-live="polite">
           {list.total === null
             ? t('shell.loading')
-            : t('mail.list.count', { count: total.toLocaleString(intl) })}
+            : t(conversations ? 'mail.list.countConversations' : 'mail.list.count', {
+                count: total.toLocaleString(intl),
+              })}
         </p>
       </div>
       {list.total === 0 ? <p className="mail-list__empty">{t('mail.list.empty')}</p> : null}
@@ -220,8 +237,9 @@ function Row({
   onOpen: (email: EmailSummary) => void;
 }) {
   const t = useT();
-  const unread = !email.keywords.$seen;
-  const flagged = email.keywords.$flagged === true;
+  const conversation = email.conversation;
+  const unread = conversation ? conversation.unread : !email.keywords.$seen;
+  const flagged = conversation ? conversation.flagged : email.keywords.$flagged === true;
   const who = showRecipients
     ? addressList(email.to) || t('mail.noRecipient')
     : email.from?.[0]
@@ -258,6 +276,15 @@ function Row({
           <span className="mail-row__who">
             {unread ? <span className="visually-hidden">{t('mail.unread')}, </span> : null}
             {who}
+            {conversation && conversation.size > 1 ? (
+              <span className="mail-row__thread-size">
+                {' '}
+                <span aria-hidden="true">{conversation.size}</span>
+                <span className="visually-hidden">
+                  {t('mail.list.conversationSize', { count: conversation.size })}
+                </span>
+              </span>
+            ) : null}
           </span>
           <span className="mail-row__meta">
             {flagged ? (

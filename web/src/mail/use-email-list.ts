@@ -30,7 +30,13 @@ interface ListState {
   error: unknown;
 }
 
-export function useEmailList(mail: MailApi, filter: EmailFilter | null, version: number): EmailList {
+export function useEmailList(
+  mail: MailApi,
+  filter: EmailFilter | null,
+  version: number,
+  /** One row per conversation (collapseThreads). */
+  conversations = false,
+): EmailList {
   const [state, setState] = useState<ListState>({ total: null, pages: new Map(), error: null });
   const generation = useRef(0);
   const loading = useRef(new Set<number>());
@@ -42,7 +48,7 @@ export function useEmailList(mail: MailApi, filter: EmailFilter | null, version:
       if (filter === null || loading.current.has(page)) return;
       loading.current.add(page);
       const asked = generation.current;
-      mail.emailWindow(filter, page * PAGE_SIZE, PAGE_SIZE).then(
+      mail.emailWindow(filter, page * PAGE_SIZE, PAGE_SIZE, conversations).then(
         (window) => {
           if (asked !== generation.current) return;
           loading.current.delete(page);
@@ -87,7 +93,7 @@ export function useEmailList(mail: MailApi, filter: EmailFilter | null, version:
         },
       );
     },
-    [mail, filter],
+    [mail, filter, conversations],
   );
 
   // A new query (the caller keeps `filter` stable while it means the same): start over.

@@ -5,7 +5,10 @@
  * - Filter: one FilterCondition — `inMailbox`, `inMailboxOtherThan`, dates, sizes, keywords,
  *   `hasAttachment`, and the text conditions through the full-text index (accent-insensitive words).
  *   Sort: `receivedAt` descending, the only sort offered so far (another is unsupportedSort); ties by
- *   id, so the order is total and an index names one place. `collapseThreads` is not supported.
+ *   id, so the order is total and an index names one place. `collapseThreads` keeps each
+ *   conversation's newest message that meets the filter (the webmail's conversation view); such a
+ *   query answers canCalculateChanges false, and its /queryChanges is cannotCalculateChanges (a
+ *   thread's representative moves with every message of it).
  * - The query state is the account state, read at the same state as the result (query-changes.ts),
  *   so Email/queryChanges can compare from it through the change log: membership in a mailbox and
  *   keywords change, everything else a filter reads (dates, sizes, text, attachments) never does.
@@ -136,6 +139,8 @@ interface Selection {
   /** The filter, but the text conditions, which `run` turns into `onlyIds`. */
   messageFilter: MessageFilter;
   search: TextSearch;
+  /** One message per conversation (RFC 8621 §4.4.3). */
+  collapseThreads: boolean;
 }
 
 /** The filter, sort and collapseThreads of an Email/query or /queryChanges, checked. */
@@ -163,9 +168,6 @@ async function selection(call: MethodContext, args: Record<string, unknown>): Pr
   if (args.collapseThreads !== undefined && args.collapseThreads !== null) {
     if (typeof args.collapseThreads !== 'boolean')
       throw invalidArguments('collapseThreads must be a boolean');
-    if (args.collapseThreads) {
-      throw new MethodFailure(methodError('unsupportedFilter', 'collapseThreads is not supported yet'));
-    }
   }
   const boxes = new Set((await listMailboxes(call.ctx.db, call.account.id)).map((box) => box.id));
   // Another account's mailbox id is unknown here, as is a mailbox that does not exist.
@@ -176,6 +178,7 @@ async function selection(call: MethodContext, args: Record<string, unknown>): Pr
     mutable: Object.keys(condition).some((key) => MUTABLE_CONDITIONS.has(key)),
     messageFilter,
     search,
+    collapseThreads: args.collapseThreads === true,
   };
 }
 
@@ -213,6 +216,7 @@ export async function emailQuery(
   const { state, result, consistent } = await atOneState(call, async () =>
     listMessagesNewestFirst(call.ctx.db, call.account.id, {
       ...(await resolvedFilter(call, selected)),
+      collapseThreads: selected.collapseThreads,
       offset: position,
       limit,
     }),
@@ -221,7 +225,7 @@ export async function emailQuery(
     accountId: call.account.id,
     queryState: state,
     // A result read while the account kept changing matches no state: not a base for queryChanges.
-    canCalculateChanges: consistent,
+    canCalculateChanges: consistent && !selected.collapseThreads,
     position,
     ids: result.messages.map((m) => m.id),
     ...(args.calculateTotal === true ? { total: result.total } : {}),
@@ -236,6 +240,9 @@ export async function emailQueryChanges(
 ): Promise<Record<string, unknown>> {
   const parsed = queryChangesArguments(call, args, ['collapseThreads']);
   const selected = await selection(call, args);
+  if (selected.collapseThreads) {
+    throw new MethodFailure(methodError('cannotCalculateChanges', 'query conversations again'));
+  }
   const { state, result, consistent } = await atOneState(call, async (state) => {
     const changed = await changedSince(call, 'email', parsed.since, state);
     const wanted = candidatesOf(changed, selected.mutable);

@@ -4,7 +4,7 @@
  */
 
 import { hasTextCondition } from '../search/search-criteria';
-import type { JmapClient, MethodArgs } from './jmap-client';
+import type { Invocation, JmapClient, MethodArgs } from './jmap-client';
 import {
   DETAIL_PROPERTIES,
   type EmailAddress,
@@ -76,8 +76,17 @@ export function createMailApi(jmap: JmapClient) {
       return { state: String(args.state), list: args.list as Mailbox[] };
     },
 
-    /** One window of a query, newest first, with the summaries of its messages (one round trip). */
-    async emailWindow(filter: EmailFilter, position: number, limit: number): Promise<EmailWindow> {
+    /**
+     * One window of a query, newest first, with the summaries of its messages (one round trip); with
+     * `conversations`, one row per conversation (collapseThreads) and what its row needs (a second
+     * round trip for its messages' keywords and folders).
+     */
+    async emailWindow(
+      filter: EmailFilter,
+      position: number,
+      limit: number,
+      conversations = false,
+    ): Promise<EmailWindow> {
       const id = await accountId();
       const ids = { resultOf: 'q', name: 'Email/query', path: '/ids' };
       const results = await jmap.request([
@@ -90,6 +99,7 @@ export function createMailApi(jmap: JmapClient) {
             position,
             limit,
             calculateTotal: true,
+            ...(conversations ? { collapseThreads: true } : {}),
           },
           'q',
         ],
@@ -102,6 +112,15 @@ export function createMailApi(jmap: JmapClient) {
           },
           'g',
         ],
+        ...(conversations
+          ? [
+              [
+                'Thread/get',
+                { accountId: id, '#ids': { resultOf: 'g', name: 'Email/get', path: '/list/*/threadId' } },
+                't',
+              ] satisfies Invocation,
+            ]
+          : []),
       ]);
       const query = required(results, 'q');
       const byId = new Map((required(results, 'g').list as EmailSummary[]).map((e) => [e.id, e]));
@@ -114,10 +133,11 @@ export function createMailApi(jmap: JmapClient) {
           snippet ? { ...email, snippet: { subject: snippet.subject, preview: snippet.preview } } : email,
         ];
       });
+      const threads = results.get('t')?.list as { id: string; emailIds: string[] }[] | undefined;
       return {
         position: Number(query.position),
         total: Number(query.total),
-        emails,
+        emails: threads ? await withConversations(jmap, id, emails, threads, filter) : emails,
         queryState: String(query.queryState),
       };
     },
@@ -341,6 +361,52 @@ export function createMailApi(jmap: JmapClient) {
       return true;
     },
   };
+}
+
+/** Most ids per Email/get: the server's maxObjectsInGet. */
+const MAX_IDS_PER_GET = 500;
+
+/**
+ * The conversation of each row: its messages' keywords and folders, read in batches (a page of long
+ * conversations can hold more messages than one Email/get takes).
+ */
+async function withConversations(
+  jmap: JmapClient,
+  accountId: string,
+  rows: EmailSummary[],
+  threads: readonly { id: string; emailIds: string[] }[],
+  filter: EmailFilter,
+): Promise<EmailSummary[]> {
+  const all = [...new Set(threads.flatMap((t) => t.emailIds))];
+  const members = new Map<string, Pick<EmailSummary, 'id' | 'keywords' | 'mailboxIds'>>();
+  for (let start = 0; start < all.length; start += MAX_IDS_PER_GET) {
+    const results = await jmap.request([
+      [
+        'Email/get',
+        { accountId, ids: all.slice(start, start + MAX_IDS_PER_GET), properties: ['keywords', 'mailboxIds'] },
+        'm',
+      ],
+    ]);
+    for (const email of required(results, 'm').list as EmailSummary[]) members.set(email.id, email);
+  }
+  const byId = new Map(threads.map((t) => [t.id, t]));
+  const mailboxId = typeof filter.inMailbox === 'string' ? filter.inMailbox : null;
+  return rows.map((row) => {
+    const thread = byId.get(row.threadId);
+    if (!thread) return row;
+    const known = thread.emailIds.flatMap((emailId) => members.get(emailId) ?? []);
+    const inScope = mailboxId ? known.filter((m) => m.mailboxIds[mailboxId]) : known;
+    const acted = inScope.length > 0 ? inScope : [row];
+    return {
+      ...row,
+      conversation: {
+        size: known.length,
+        emailIds: acted.map((m) => m.id),
+        unread: acted.some((m) => !m.keywords.$seen),
+        flagged: acted.some((m) => m.keywords.$flagged),
+      },
+    };
+  });
 }
 
 /** Email/set, with any per-object failure (notUpdated, notDestroyed) raised as an error. */

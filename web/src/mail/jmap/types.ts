@@ -36,6 +36,20 @@ export interface EmailSummary {
   size: number;
   /** In search results: where the words occur (SearchSnippet HTML: escaped text and <mark>). */
   snippet?: { subject: string | null; preview: string | null };
+  /** In the conversation view, the row stands for its whole conversation: see ConversationInfo. */
+  conversation?: ConversationInfo;
+}
+
+/**
+ * A conversation as one row of the list: its messages in the folder shown (all of them in search
+ * results) are what the row's actions act on; `size` counts every message of the conversation,
+ * replies in Sent included, as Gmail and Thunderbird do.
+ */
+export interface ConversationInfo {
+  size: number;
+  emailIds: string[];
+  unread: boolean;
+  flagged: boolean;
 }
 
 export interface BodyPart {

@@ -11,6 +11,7 @@ import type { EmailSummary, Mailbox } from '../jmap/types';
 import { useMailboxName } from '../mailbox-name';
 import { useMailAction } from '../use-mail-action';
 import { MoveToForm } from './MoveToForm';
+import { messagesOf } from './messages-of';
 import { deletesForGood, quickMoves } from './move-targets';
 
 export interface BulkActionsProps {
@@ -38,10 +39,10 @@ export function BulkActions({
   const t = useT();
   const nameOf = useMailboxName();
   const { busy, error, run } = useMailAction();
-  const ids = emails.map((e) => e.id);
+  const ids = messagesOf(emails);
   const currentRole = mailboxes.find((m) => m.id === currentMailboxId)?.role ?? null;
-  const allRead = emails.every((e) => e.keywords.$seen);
-  const allFlagged = emails.every((e) => e.keywords.$flagged);
+  const allRead = emails.every((e) => (e.conversation ? !e.conversation.unread : e.keywords.$seen));
+  const allFlagged = emails.every((e) => (e.conversation ? e.conversation.flagged : e.keywords.$flagged));
 
   const mark = (keyword: string, on: boolean) =>
     run(async () => {
@@ -73,7 +74,7 @@ export function BulkActions({
     <div className="bulk">
       <div className="bulk__toolbar" role="toolbar" aria-label={t('mail.select.toolbar')}>
         <p className="bulk__count" role="status">
-          {t('mail.select.count', { count: ids.length })}
+          {t('mail.select.count', { count: emails.length })}
         </p>
         {button(
           allRead ? 'mail.select.markUnread' : 'mail.select.markRead',
