@@ -274,6 +274,52 @@ describe('organising mail in the webmail', () => {
       .toEqual(['Re: Projet de sortie', 'Projet de sortie']);
   });
 
+  it('sets the vacation auto-reply, which the webmail then says is on', async () => {
+    await page.goto(`${server.baseUrl}/parametres/absence`);
+    await page.getByRole('heading', { level: 1, name: 'Réponse automatique d’absence' }).waitFor();
+    await page.getByLabel('Envoyer une réponse automatique').check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Écrivez le message de votre réponse automatique.' })
+      .first()
+      .waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('vacation-body');
+    const day = (offset: number) => {
+      const date = new Date(Date.now() + offset * 86_400_000);
+      return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+    };
+    await page.getByLabel('Du', { exact: true }).fill(day(0));
+    await page.getByLabel('Au', { exact: true }).fill(day(7));
+    await page.getByLabel('Objet', { exact: true }).fill('Absente cette semaine');
+    await page.getByLabel('Message', { exact: true }).fill('Je suis absente jusqu’à lundi prochain.');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Réponse automatique enregistrée' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'webmail-vacation-fr-1440');
+    await page.reload();
+    await expect
+      .poll(() => page.getByLabel('Message', { exact: true }).inputValue())
+      .toBe('Je suis absente jusqu’à lundi prochain.');
+    expect(await page.getByLabel('Au', { exact: true }).inputValue()).toBe(day(7));
+    expect(await page.getByLabel('Envoyer une réponse automatique').isChecked()).toBe(true);
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'webmail-vacation-fr-360');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByRole('link', { name: 'Ouvrir ma messagerie' }).click();
+    await page.getByText('Votre réponse automatique d’absence est active.').waitFor();
+    // Off again: the banner goes.
+    await page.getByRole('link', { name: 'La modifier' }).click();
+    await page.getByLabel('Envoyer une réponse automatique').uncheck();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('status').filter({ hasText: 'elle est désactivée' }).waitFor();
+    await page.goto(`${server.baseUrl}/courrier`);
+    await page.getByRole('heading', { level: 2, name: 'Boîte de réception' }).waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.getByText('Votre réponse automatique d’absence est active.').count()).toBe(0);
+  });
+
   it('keeps the theme chosen in the header over the system one, across a reload', async () => {
     await page.emulateMedia({ colorScheme: 'light' });
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);

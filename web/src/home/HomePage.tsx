@@ -68,6 +68,13 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('identities.home.link')}
         </Link>
       </p>
+      <h2 className="home__section">{t('vacation.heading')}</h2>
+      <p>{t('vacation.home.intro')}</p>
+      <p>
+        <Link to="vacation" className="button button--secondary">
+          {t('vacation.home.link')}
+        </Link>
+      </p>
     </section>
   );
 }

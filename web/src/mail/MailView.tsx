@@ -30,6 +30,7 @@ import type { MailApi, MailQuota } from './jmap/mail-api';
 import { UNDO_SECONDS } from './jmap/mail-api';
 import { createMailboxApi } from './jmap/mailbox-api';
 import type { EmailDetail, EmailSummary, Identity, Mailbox } from './jmap/types';
+import { createVacationApi, vacationActive } from './jmap/vacation-api';
 import { MailboxNav } from './MailboxNav';
 import { MessageList } from './MessageList';
 import { useMailboxName } from './mailbox-name';
@@ -120,6 +121,17 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   const [foldersVersion, setFoldersVersion] = useState(0);
   const mailboxApi = useMemo(() => createMailboxApi(mail.jmap), [mail]);
   const [quota, setQuota] = useState<MailQuota | null>(null);
+  // Said in the bar while on, so nobody forgets it after the holidays.
+  const [onVacation, setOnVacation] = useState(false);
+  useEffect(() => {
+    if (!jmapSession) return;
+    createVacationApi(mail.jmap)
+      .get()
+      .then(
+        (vacation) => setOnVacation(vacationActive(vacation, new Date())),
+        () => setOnVacation(false),
+      );
+  }, [mail, jmapSession]);
   const composeCount = useRef(0);
   // Set when the user opens a message; the reader takes the focus once for it (see Reader).
   const focusReader = useRef(false);
@@ -454,6 +466,11 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
         {!push.connected ? (
           <p className="mail__offline" role="status">
             {t('mail.offline')}
+          </p>
+        ) : null}
+        {onVacation ? (
+          <p className="mail__vacation">
+            {t('vacation.banner')} <Link to="vacation">{t('vacation.banner.link')}</Link>
           </p>
         ) : null}
         {quotaAlarm ? (

@@ -11,12 +11,11 @@ import { sanitizeSignatureHtml } from '../mail/compose/signature-html';
 import { createIdentityApi, type IdentityApi, IdentityError } from '../mail/jmap/identity-api';
 import type { JmapClient } from '../mail/jmap/jmap-client';
 import type { Identity } from '../mail/jmap/types';
-import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
-import { PageHeading, useDocumentTitle } from '../ui/page';
+import { useDocumentTitle } from '../ui/page';
 import { TextField } from '../ui/TextField';
-import { Breadcrumb } from './Breadcrumb';
+import { SettingsPage } from './SettingsPage';
 import './identities.css';
 
 /** The server's bound (10 kB in UTF-8), checked here first to say it before sending. */
@@ -50,36 +49,19 @@ export function IdentitiesPage({ jmap, portal, focusHeading }: IdentitiesPagePro
   }, [fetchIdentities]);
 
   return (
-    <div className="identities">
-      <Breadcrumb current={t('identities.heading')} />
-      <section className="card card--wide" aria-labelledby="identities-heading">
-        <PageHeading id="identities-heading" focusOnMount={focusHeading}>
-          {t('identities.heading')}
-        </PageHeading>
-        <p className="lead">{t('identities.intro')}</p>
-        {load.kind === 'loading' ? (
-          <p className="loading" role="status">
-            {t('shell.loading')}
-          </p>
-        ) : null}
-        {load.kind === 'error' ? (
-          <>
-            <Alert kind="error" title={t('identities.loadError')} />
-            <Button variant="secondary" onClick={() => void fetchIdentities()}>
-              {t('shell.error.retry')}
-            </Button>
-          </>
-        ) : null}
-        {load.kind === 'ready'
-          ? load.identities.map((identity) => (
-              <IdentityForm key={identity.id} api={api} identity={identity} />
-            ))
-          : null}
-        <p>
-          <Link to="mail">{t('home.mail.link')}</Link>
-        </p>
-      </section>
-    </div>
+    <SettingsPage
+      id="identities"
+      title={t('identities.heading')}
+      intro={t('identities.intro')}
+      focusHeading={focusHeading}
+      load={load.kind}
+      loadError={t('identities.loadError')}
+      onRetry={() => void fetchIdentities()}
+    >
+      {load.kind === 'ready'
+        ? load.identities.map((identity) => <IdentityForm key={identity.id} api={api} identity={identity} />)
+        : null}
+    </SettingsPage>
   );
 }
 

@@ -14,6 +14,7 @@ import { usePortal } from './use-portal';
 
 // Identities and signatures: with DOMPurify, loaded when the page is opened.
 const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
+const VacationPage = lazy(() => import('../settings/VacationPage'));
 
 function PageLoading() {
   const t = useT();
@@ -57,6 +58,13 @@ export function App() {
               return (
                 <Suspense fallback={<PageLoading />}>
                   <IdentitiesPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
+                </Suspense>
+              );
+            }
+            if (router.route === 'vacation') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <VacationPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
                 </Suspense>
               );
             }

@@ -20,13 +20,14 @@ import {
   useState,
 } from 'react';
 
-export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities';
+export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities' | 'vacation';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
   mail: '/courrier',
   mailClientSetup: '/parametres/logiciel-de-messagerie',
   identities: '/parametres/identites',
+  vacation: '/parametres/absence',
 };
 
 export function pathForRoute(route: Route): string {

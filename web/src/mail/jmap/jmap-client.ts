@@ -15,6 +15,7 @@ export const CORE_CAPABILITY = 'urn:ietf:params:jmap:core';
 export const MAIL_CAPABILITY = 'urn:ietf:params:jmap:mail';
 export const SUBMISSION_CAPABILITY = 'urn:ietf:params:jmap:submission';
 export const QUOTA_CAPABILITY = 'urn:ietf:params:jmap:quota';
+export const VACATION_CAPABILITY = 'urn:ietf:params:jmap:vacationresponse';
 
 export type MethodArgs = Record<string, unknown>;
 export type Invocation = [name: string, args: MethodArgs, callId: string];
@@ -86,7 +87,13 @@ export function createJmapClient(api: ApiClient): JmapClient {
     async request(calls) {
       const { apiUrl } = await this.session();
       const response = await api.post<{ methodResponses: Invocation[] }>(apiUrl, {
-        using: [CORE_CAPABILITY, MAIL_CAPABILITY, SUBMISSION_CAPABILITY, QUOTA_CAPABILITY],
+        using: [
+          CORE_CAPABILITY,
+          MAIL_CAPABILITY,
+          SUBMISSION_CAPABILITY,
+          QUOTA_CAPABILITY,
+          VACATION_CAPABILITY,
+        ],
         methodCalls: calls,
       });
       const results = new Map<string, MethodArgs>();
