@@ -146,3 +146,30 @@ export class HttpClient {
     return this.request('POST', '/api/session', { login, password });
   }
 }
+
+/**
+ * A server with these people, signed up with `password` and past their first password change: what
+ * the JMAP and IMAP tests start from.
+ */
+export async function startServerWithUsers(
+  password: string,
+  people: readonly [first: string, last: string][],
+  options: Parameters<typeof startTestServer>[0] = {},
+): Promise<TestServer> {
+  const t = await startTestServer(options);
+  for (const [first, last] of people) await t.addUser(first, last, '--password', password);
+  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  return t;
+}
+
+/** Signs `login` in over HTTP and reads the JMAP session resource; fails the test if either fails. */
+export async function signInJmap(t: TestServer, login: string, password: string) {
+  const client = t.client();
+  const signedIn = await client.signIn(login, password);
+  if (signedIn.status !== 200) throw new Error(`sign-in of ${login}: ${signedIn.status} ${signedIn.text}`);
+  const response = await client.request('GET', '/jmap/session');
+  if (response.status !== 200) throw new Error(`JMAP session of ${login}: ${response.status}`);
+  const session = response.json;
+  const accountId = session.primaryAccounts['urn:ietf:params:jmap:mail'] as string;
+  return { client, accountId, session };
+}

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
@@ -16,11 +16,11 @@ let t: TestServer;
 const imapClients: ImapTestClient[] = [];
 
 beforeEach(async () => {
-  t = await startTestServer();
-  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
-  await t.addUser('Jean', 'Martin', '--password', PASSWORD);
-  await t.addUser('Paul', 'Durand', '--password', PASSWORD);
-  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  t = await startServerWithUsers(PASSWORD, [
+    ['Sylvie', 'Dupont'],
+    ['Jean', 'Martin'],
+    ['Paul', 'Durand'],
+  ]);
 });
 
 afterEach(async () => {
@@ -31,17 +31,14 @@ afterEach(async () => {
 type Call = [string, Record<string, unknown>, string];
 
 async function signedIn(login: string) {
-  const client = t.client();
-  expect((await client.signIn(login, PASSWORD)).status).toBe(200);
-  const session = await client.request('GET', '/jmap/session');
-  const accountId = session.json.primaryAccounts['urn:ietf:params:jmap:mail'] as string;
+  const { client, accountId, session } = await signInJmap(t, login, PASSWORD);
   const boxes = await jmap(client, [['Mailbox/get', { accountId }, 'm']]);
   const role = (name: string) =>
     ((boxes[0]?.[1].list ?? []) as { id: string; role: string }[]).find((b) => b.role === name)?.id as string;
   return {
     client,
     accountId,
-    session: session.json,
+    session,
     drafts: role('drafts'),
     sent: role('sent'),
     inbox: role('inbox'),

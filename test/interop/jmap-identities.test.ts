@@ -10,18 +10,18 @@ import { readMessageBytes } from '../../src/core/mail/index.js';
 import { parseMessage } from '../../src/lib/mime/index.js';
 import { insertAlias } from '../../src/store/sql/index.js';
 import { createAccount, seedDirectory } from '../conformance/directory-factories.js';
-import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
 const USING = ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail', 'urn:ietf:params:jmap:submission'];
 let t: TestServer;
 
 beforeEach(async () => {
-  t = await startTestServer();
-  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
-  await t.addUser('Éloïse', 'Bérenger-Lévy', '--password', PASSWORD);
-  await t.addUser('Sylvain', 'Durand', '--password', PASSWORD);
-  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  t = await startServerWithUsers(PASSWORD, [
+    ['Sylvie', 'Dupont'],
+    ['Éloïse', 'Bérenger-Lévy'],
+    ['Sylvain', 'Durand'],
+  ]);
 });
 
 afterEach(async () => {
@@ -31,10 +31,7 @@ afterEach(async () => {
 type Call = [string, Record<string, unknown>, string];
 
 async function signedIn(login: string) {
-  const client = t.client();
-  expect((await client.signIn(login, PASSWORD)).status).toBe(200);
-  const session = await client.request('GET', '/jmap/session');
-  const accountId = session.json.primaryAccounts['urn:ietf:params:jmap:mail'] as string;
+  const { client, accountId } = await signInJmap(t, login, PASSWORD);
   return { client, accountId };
 }
 

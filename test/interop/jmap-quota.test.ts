@@ -4,7 +4,7 @@
  * answers Quota/query's filters, and is only reachable with the quota capability in `using`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
@@ -15,9 +15,7 @@ let t: TestServer;
 type Call = [string, Record<string, unknown>, string];
 
 beforeEach(async () => {
-  t = await startTestServer();
-  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
-  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  t = await startServerWithUsers(PASSWORD, [['Sylvie', 'Dupont']]);
 });
 
 afterEach(async () => {
@@ -25,11 +23,9 @@ afterEach(async () => {
 });
 
 async function signedIn() {
-  const client = t.client();
-  expect((await client.signIn('sdupont', PASSWORD)).status).toBe(200);
-  const session = await client.request('GET', '/jmap/session');
-  expect(Object.keys(session.json.capabilities)).toContain('urn:ietf:params:jmap:quota');
-  return { client, accountId: session.json.primaryAccounts['urn:ietf:params:jmap:mail'] as string };
+  const { client, accountId, session } = await signInJmap(t, 'sdupont', PASSWORD);
+  expect(Object.keys(session.capabilities)).toContain('urn:ietf:params:jmap:quota');
+  return { client, accountId };
 }
 
 async function call(client: HttpClient, method: Call, using = USING): Promise<Call> {

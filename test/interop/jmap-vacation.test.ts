@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMessageBytes } from '../../src/core/mail/index.js';
 import { listOutboundMessages } from '../../src/store/sql/index.js';
 import { swaks } from '../helpers/clients.js';
-import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
 const CORE = 'urn:ietf:params:jmap:core';
@@ -20,10 +20,10 @@ const DAY = 86_400_000;
 let t: TestServer;
 
 beforeEach(async () => {
-  t = await startTestServer();
-  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
-  await t.addUser('Jean', 'Martin', '--password', PASSWORD);
-  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  t = await startServerWithUsers(PASSWORD, [
+    ['Sylvie', 'Dupont'],
+    ['Jean', 'Martin'],
+  ]);
 });
 
 afterEach(async () => {
@@ -33,10 +33,7 @@ afterEach(async () => {
 type Call = [string, Record<string, unknown>, string];
 
 async function signedIn(login: string) {
-  const client = t.client();
-  expect((await client.signIn(login, PASSWORD)).status).toBe(200);
-  const session = (await client.request('GET', '/jmap/session')).json;
-  return { client, accountId: session.primaryAccounts[MAIL] as string, session };
+  return signInJmap(t, login, PASSWORD);
 }
 
 async function call(client: HttpClient, name: string, args: Record<string, unknown>) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMessageBytes } from '../../src/core/mail/index.js';
 import { swaks, swaksDeliver } from '../helpers/clients.js';
-import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 import { ImapTestClient } from '../helpers/imap-client.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
@@ -20,10 +20,10 @@ let t: TestServer;
 const imapClients: ImapTestClient[] = [];
 
 beforeEach(async () => {
-  t = await startTestServer();
-  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
-  await t.addUser('Jean', 'Martin', '--password', PASSWORD);
-  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+  t = await startServerWithUsers(PASSWORD, [
+    ['Sylvie', 'Dupont'],
+    ['Jean', 'Martin'],
+  ]);
 });
 
 afterEach(async () => {
@@ -37,11 +37,8 @@ async function deliver(to: string, subject: string, body: string) {
 }
 
 async function signedIn(login: string) {
-  const client = t.client();
-  expect((await client.signIn(login, PASSWORD)).status).toBe(200);
-  const session = await client.request('GET', '/jmap/session');
-  expect(session.status).toBe(200);
-  return { client, accountId: session.json.primaryAccounts[MAIL] as string };
+  const { client, accountId } = await signInJmap(t, login, PASSWORD);
+  return { client, accountId };
 }
 
 type Call = [string, Record<string, unknown>, string];
