@@ -3,7 +3,9 @@
  * tenant and status filters, limit) and the identities repository (override upsert, tombstones).
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { directoryKey, foldedWords } from '../../src/store/sql/directory-key.js';
 import {
   destroyIdentity,
   findIdentityRows,
@@ -69,6 +71,33 @@ describe.each(testBackends())('directory search and identities on %s', (backend)
     // LIKE wildcards are literal.
     expect(await search('%')).toEqual([]);
     expect(await search('_')).toEqual([]);
+  });
+
+  it('finds, for any typed text, only people whose name words or address start as it says', async () => {
+    await createAccount(store.db, directory, {
+      identifier: 'eberengerlevy',
+      address: 'eloise.berenger-levy@ac-test.fr',
+      first_name: 'Éloïse',
+      last_name: 'Bérenger-Lévy',
+    });
+    await createAccount(store.db, directory, { identifier: 'sdupont', address: 'sylvie.dupont@ac-test.fr' });
+    // Letters of those names, accents, LIKE wildcards and escapes, separators.
+    const typed = fc.string({
+      unit: fc.constantFrom(...'eloisbrglvyduptÉéï%_\\ .-@'.split('')),
+      maxLength: 12,
+    });
+    await fc.assert(
+      fc.asyncProperty(typed, async (query) => {
+        const words = foldedWords(query).slice(0, 5);
+        const prefix = query.trim().toLowerCase();
+        for (const found of await search(query)) {
+          const key = directoryKey(found.firstName, found.lastName);
+          const byName = words.length > 0 && words.every((word) => key.includes(` ${word}`));
+          expect(byName || found.address.startsWith(prefix), `${query} → ${found.address}`).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('keeps to the organisation and active accounts, sorted by name, within the limit', async () => {
