@@ -116,3 +116,30 @@ export interface DirectoryEntry {
 export interface DirectorySearchResult {
   results: DirectoryEntry[];
 }
+
+/** An app password as the settings list it: never the secret. */
+export interface AppPasswordInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedProtocol: 'imap' | 'smtp' | 'jmap' | null;
+}
+
+export interface AppPasswordList {
+  appPasswords: AppPasswordInfo[];
+  max: number;
+  maxNameLength: number;
+}
+
+/** POST /api/app-passwords: the account password is asked again before a lasting credential is made. */
+export interface CreateAppPasswordRequest {
+  name: string;
+  currentPassword: string;
+}
+
+export interface CreatedAppPasswordInfo {
+  appPassword: AppPasswordInfo;
+  /** Shown once: `abcd-efgh-ijkl-mnop`. */
+  password: string;
+}

@@ -1,3 +1,14 @@
+export { isAccountUsable } from './account-usable.js';
+export {
+  authenticateBearer,
+  type CreatedAppPassword,
+  createAppPassword,
+  listAppPasswords,
+  MAX_APP_PASSWORD_NAME_LENGTH,
+  MAX_APP_PASSWORDS,
+  revokeAllAppPasswords,
+  revokeAppPassword,
+} from './app-passwords.js';
 export { type ClientThrottle, createClientThrottle, MAX_TRACKED_CLIENTS } from './client-throttle.js';
 export { changePassword, passwordViolations } from './password-change.js';
 export {

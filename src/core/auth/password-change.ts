@@ -5,7 +5,8 @@
  * - The policy (common/password-policy.ts) is the same code the web client runs as the user types;
  *   here it is enforced. The birth date is only stored as a keyed hash, so every date the new
  *   password could contain is hashed and compared instead.
- * - Other sessions of the account are ended: whoever knew the old password is signed out.
+ * - Other sessions of the account are ended and its app passwords revoked: whoever knew the old
+ *   password is signed out, and loses any app password made with it.
  */
 
 import type { PasswordViolation } from '../../../common/api.js';
@@ -14,6 +15,7 @@ import { InputError, UserError } from '../../lib/errors/index.js';
 import { keyedHash } from '../../platform/crypto/index.js';
 import { type Account, appendAudit, updateAccount } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
+import { revokeAllAppPasswords } from './app-passwords.js';
 import { closeOtherSessions } from './sessions.js';
 import { MAX_PASSWORD_LENGTH } from './sign-in.js';
 
@@ -42,6 +44,7 @@ export async function changePassword(
     updated_at: now,
   });
   await closeOtherSessions(ctx, account.id, input.keepSessionId);
+  await revokeAllAppPasswords(ctx, account, account.id, 'password_changed');
   await appendAudit(ctx.db, {
     at: now,
     actor: account.id,

@@ -8,10 +8,13 @@
  *   locked. `auth.disabled` is only said after a correct password.
  * - The failure counter and the lock are updated in one statement (store), exact under concurrency.
  * - Every failure also counts against the client address (client-throttle.ts).
+ * - Mail protocols (`appPasswords` given) also take the account's app passwords (app-passwords.ts),
+ *   checked first since that costs one keyed hash; the web sign-in never does.
  */
 import { UserError } from '../../lib/errors/index.js';
 import {
   type Account,
+  type AppPasswordProtocol,
   appendAudit,
   clearFailedSignIns,
   recordFailedSignIn,
@@ -19,6 +22,8 @@ import {
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 import { findAccountByLogin, isLocked } from '../directory/index.js';
+import { isAccountUsable } from './account-usable.js';
+import { matchAppPassword } from './app-passwords.js';
 import type { ClientThrottle } from './client-throttle.js';
 
 /** Longest password accepted: argon2 cost grows with input; nothing real is longer. */
@@ -38,6 +43,7 @@ export async function verifySignIn(
   ctx: CoreContext,
   throttle: ClientThrottle,
   attempt: SignInAttempt,
+  options: { appPasswords?: AppPasswordProtocol } = {},
 ): Promise<Account> {
   const retryAfterSeconds = throttle.retryAfterSeconds(attempt.client);
   if (retryAfterSeconds > 0) {
@@ -52,6 +58,22 @@ export async function verifySignIn(
   if (!account) {
     await ctx.hasher.burn(attempt.password.slice(0, MAX_PASSWORD_LENGTH));
     return fail(ctx, throttle, attempt, 'unknown login');
+  }
+  if (
+    options.appPasswords &&
+    (await matchAppPassword(ctx, account, attempt.password, options.appPasswords))
+  ) {
+    if (!isAccountUsable(account, now)) throw new UserError('auth.disabled', 'this account is disabled');
+    ctx.log.info(
+      {
+        event: 'auth.signin.succeeded',
+        account: account.identifier,
+        client: attempt.client,
+        method: 'app_password',
+      },
+      'signed in',
+    );
+    return account;
   }
   if (isLocked(account, now)) {
     throttle.recordFailure(attempt.client);
@@ -80,7 +102,7 @@ export async function verifySignIn(
     }
     return fail(ctx, throttle, attempt, 'wrong password');
   }
-  if (account.status !== 'active' || isPastEndDate(account, now)) {
+  if (!isAccountUsable(account, now)) {
     throw new UserError('auth.disabled', 'this account is disabled');
   }
   if (account.failed_attempts > 0 || account.locked_until !== null)
@@ -105,9 +127,4 @@ function lockedError(lockedUntil: number): UserError {
   return new UserError('auth.locked', 'this account is temporarily locked after repeated failed sign-ins', {
     lockedUntil: new Date(lockedUntil).toISOString(),
   });
-}
-
-function isPastEndDate(account: Account, now: number): boolean {
-  // The end date is the last day of access, inclusive, in UTC.
-  return account.end_date !== null && new Date(`${account.end_date}T23:59:59.999Z`).getTime() < now;
 }

@@ -5,4 +5,13 @@ export {
   type PasswordHasher,
 } from './passwords.js';
 export { seal, unseal } from './sealed.js';
-export { constantTimeEqual, type KeyedHashPurpose, keyedHash, randomToken, sha256Hex } from './tokens.js';
+export {
+  APP_PASSWORD_LENGTH,
+  constantTimeEqual,
+  generateAppPassword,
+  type KeyedHashPurpose,
+  keyedHash,
+  normaliseAppPassword,
+  randomToken,
+  sha256Hex,
+} from './tokens.js';

@@ -6,7 +6,7 @@
  *   stored: matchable for recovery, useless to whoever steals the database without the key.
  *   Inputs are normalised first so that `1234 abcd` and `1234ABCD` match.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
@@ -22,7 +22,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export type KeyedHashPurpose = 'numen' | 'birth-date';
+export type KeyedHashPurpose = 'numen' | 'birth-date' | 'app-password';
 
 export function keyedHash(key: Buffer, purpose: KeyedHashPurpose, value: string): string {
   // The purpose is mixed in so that a NUMEN hash can never match a birth-date hash.
@@ -32,5 +32,28 @@ export function keyedHash(key: Buffer, purpose: KeyedHashPurpose, value: string)
 }
 
 function normaliseForHash(purpose: KeyedHashPurpose, value: string): string {
-  return purpose === 'numen' ? value.replace(/\s+/g, '').toUpperCase() : value.trim();
+  if (purpose === 'numen') return value.replace(/\s+/g, '').toUpperCase();
+  if (purpose === 'app-password') return normaliseAppPassword(value) ?? value;
+  return value.trim();
+}
+
+const APP_PASSWORD_LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** 16 letters of 26: 75 bits, beyond online guessing, typed on a phone without switching keyboards. */
+export const APP_PASSWORD_LENGTH = 16;
+
+/** A new app password, shown in groups of four: `abcd-efgh-ijkl-mnop`. */
+export function generateAppPassword(): string {
+  let letters = '';
+  for (let i = 0; i < APP_PASSWORD_LENGTH; i++) letters += APP_PASSWORD_LETTERS[randomInt(26)];
+  return (letters.match(/.{4}/g) as string[]).join('-');
+}
+
+/**
+ * The letters of what may be an app password, without the separators and spaces people type or
+ * paste with it, in lower case; undefined when it cannot be one (so it is never looked up).
+ */
+export function normaliseAppPassword(value: string): string | undefined {
+  if (value.length > 64) return undefined;
+  const letters = value.replace(/[\s-]/g, '').toLowerCase();
+  return letters.length === APP_PASSWORD_LENGTH && /^[a-z]+$/.test(letters) ? letters : undefined;
 }

@@ -7,6 +7,8 @@
  *   or fetch cannot read our cookie, so it cannot forge the header.
  * - This also protects sign-in itself (login CSRF), which session-bound tokens cannot.
  * - Session cookies are SameSite=Strict as a second line.
+ * - A JMAP request carrying a bearer token needs no CSRF header: it is authenticated by that token
+ *   alone (jmap/jmap-auth.ts), which a browser never attaches by itself.
  */
 import type { FastifyInstance } from 'fastify';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../../common/api.js';
@@ -30,6 +32,7 @@ export function registerCsrf(app: FastifyInstance): void {
     }
     if (SAFE_METHODS.has(request.method) || !PROTECTED.some((prefix) => request.url.startsWith(prefix)))
       return;
+    if (request.url.startsWith('/jmap/') && /^Bearer /i.test(request.headers.authorization ?? '')) return;
     const header = request.headers[CSRF_HEADER];
     if (!cookie || typeof header !== 'string' || !constantTimeEqual(cookie, header)) {
       return sendProblem(reply, problem(403, 'csrf.invalid', 'missing or wrong CSRF token: reload the page'));

@@ -20,6 +20,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'auth.throttled': 429,
   'auth.password_change_required': 403,
   'password.current_wrong': 403,
+  'app_password.not_found': 404,
+  'app_password.limit': 409,
   'csrf.invalid': 403,
   'account.not_found': 404,
   'domain.not_found': 404,

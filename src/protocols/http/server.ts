@@ -19,8 +19,10 @@ import type { ClientThrottle } from '../../core/auth/index.js';
 import type { CoreContext } from '../../core/context.js';
 import type { Logger } from '../../platform/log/index.js';
 import { registerCsrf } from './csrf.js';
+import { JMAP_CHALLENGE } from './jmap/jmap-auth.js';
 import { registerJmapRoutes } from './jmap/routes.js';
 import { errorToProblem, problem, sendProblem } from './problems.js';
+import { registerAppPasswordRoutes } from './routes/app-passwords.js';
 import { type ClientSetupSettings, registerClientSetupRoutes } from './routes/client-setup.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerPasswordRoutes } from './routes/password.js';
@@ -85,14 +87,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   await app.register(fastifyCookie);
   registerCsrf(app);
 
-  app.setErrorHandler((error, request, reply) => sendProblem(reply, errorToProblem(error, request)));
+  app.setErrorHandler((error, request, reply) => {
+    const body = errorToProblem(error, request);
+    if (body.status === 401 && request.url.startsWith('/jmap/'))
+      reply.header('www-authenticate', JMAP_CHALLENGE);
+    return sendProblem(reply, body);
+  });
 
   registerPortalRoutes(app, options.ctx, options.portal);
   registerSessionRoutes(app, options.ctx, options.throttle);
   registerPasswordRoutes(app, options.ctx);
+  registerAppPasswordRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
   registerDirectoryRoutes(app, options.ctx);
-  registerJmapRoutes(app, options.ctx, options.maxUploadBytes);
+  registerJmapRoutes(app, options.ctx, options.throttle, options.maxUploadBytes);
 
   const hasWeb = existsSync(join(options.webRoot, 'index.html'));
   if (hasWeb) {

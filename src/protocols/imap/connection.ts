@@ -558,11 +558,12 @@ export class ImapConnection implements Session {
   private async signIn(login: string, password: string): Promise<Completion> {
     let account: NonNullable<Session['account']>;
     try {
-      account = await verifySignIn(this.ctx, this.options.throttle, {
-        login,
-        password,
-        client: this.remoteAddress,
-      });
+      account = await verifySignIn(
+        this.ctx,
+        this.options.throttle,
+        { login, password, client: this.remoteAddress },
+        { appPasswords: 'imap' },
+      );
     } catch (error) {
       if (error instanceof UserError) {
         if (error.code === 'auth.locked' || error.code === 'auth.throttled') {

@@ -114,7 +114,12 @@ export function createSubmissionServers(options: SubmissionServerOptions): {
 
   async function authenticate(login: string, password: string, client: string): Promise<Account> {
     try {
-      const account = await verifySignIn(options.ctx, options.throttle, { login, password, client });
+      const account = await verifySignIn(
+        options.ctx,
+        options.throttle,
+        { login, password, client },
+        { appPasswords: 'smtp' },
+      );
       if (account.must_change_password) {
         throw smtpError(535, '5.7.8', 'Change your provisional password in the web portal first');
       }

@@ -20,6 +20,16 @@ export {
 } from './accounts.js';
 export { deleteAlias, insertAlias, listAliases, type NewAlias } from './aliases.js';
 export {
+  countAppPasswords,
+  deleteAccountAppPasswords,
+  deleteAppPassword,
+  findAppPasswordByHash,
+  insertAppPassword,
+  listAppPasswords,
+  type NewAppPassword,
+  touchAppPassword,
+} from './app-passwords.js';
+export {
   type AuditRecord,
   appendAudit,
   type ListAuditOptions,

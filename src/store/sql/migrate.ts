@@ -26,6 +26,7 @@ import { baseSubjectIndexMigration } from './migrations/0005-base-subject-index.
 import { composeMigration } from './migrations/0006-compose.js';
 import { vacationMigration } from './migrations/0007-vacation.js';
 import { identitiesMigration } from './migrations/0008-identities.js';
+import { appPasswordsMigration } from './migrations/0010-app-passwords.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -42,6 +43,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0006-compose': composeMigration(),
     '0007-vacation': vacationMigration(),
     '0008-identities': identitiesMigration(),
+    '0010-app-passwords': appPasswordsMigration(),
   };
 }
 

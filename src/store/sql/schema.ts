@@ -308,6 +308,19 @@ export interface DirectoryEntryTable {
   directory_key: string;
 }
 
+export type AppPasswordProtocol = 'imap' | 'smtp' | 'jmap';
+
+/** A secret for one mail program, stored as a keyed hash (0010). */
+export interface AppPasswordTable {
+  id: string;
+  account_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  last_used_protocol: AppPasswordProtocol | null;
+}
+
 export interface VacationResponseTable {
   account_id: string;
   is_enabled: number;
@@ -351,6 +364,7 @@ export interface Database {
   vacation_replies: VacationReplyTable;
   identities: IdentityTable;
   directory_entries: DirectoryEntryTable;
+  app_passwords: AppPasswordTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -362,6 +376,7 @@ export type NewAccount = Insertable<AccountTable>;
 export type AccountUpdate = Updateable<AccountTable>;
 export type Alias = Selectable<AliasTable>;
 export type Session = Selectable<SessionTable>;
+export type AppPassword = Selectable<AppPasswordTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;

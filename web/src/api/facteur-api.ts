@@ -1,6 +1,9 @@
 import type {
+  AppPasswordList,
   ChangePasswordRequest,
   ClientSettings,
+  CreateAppPasswordRequest,
+  CreatedAppPasswordInfo,
   PortalInfo,
   SessionInfo,
   SignInRequest,
@@ -16,6 +19,10 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     signOut: () => client.delete('/api/session'),
     changePassword: (request: ChangePasswordRequest) => client.post<SessionInfo>('/api/password', request),
     getClientSettings: () => client.get<ClientSettings>('/api/client-settings'),
+    listAppPasswords: () => client.get<AppPasswordList>('/api/app-passwords'),
+    createAppPassword: (request: CreateAppPasswordRequest) =>
+      client.post<CreatedAppPasswordInfo>('/api/app-passwords', request),
+    revokeAppPassword: (id: string) => client.delete(`/api/app-passwords/${encodeURIComponent(id)}`),
   };
 }
 

@@ -61,6 +61,13 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('home.mailClients.link')}
         </Link>
       </p>
+      <h2 className="home__section">{t('appPasswords.heading')}</h2>
+      <p>{t('appPasswords.home.intro')}</p>
+      <p>
+        <Link to="appPasswords" className="button button--secondary">
+          {t('appPasswords.home.link')}
+        </Link>
+      </p>
       <h2 className="home__section">{t('identities.heading')}</h2>
       <p>{t('identities.home.intro')}</p>
       <p>

@@ -486,7 +486,48 @@ export const fr = {
     'La copie n’a pas fonctionné. La valeur est sélectionnée : copiez-la avec Ctrl+C (Cmd+C sur Mac).',
   'setup.password.heading': 'Mot de passe',
   'setup.password.body':
-    'Utilisez le mot de passe de votre compte, celui avec lequel vous vous connectez ici. Si vous le changez, saisissez le nouveau dans chacun de vos logiciels de messagerie.',
+    'Utilisez un mot de passe d’application créé pour ce logiciel : vous pourrez le révoquer sans toucher au mot de passe de votre compte. Le mot de passe de votre compte fonctionne aussi, tant que la double authentification n’est pas activée ; si vous le changez, vos mots de passe d’application sont révoqués.',
+  'appPasswords.heading': 'Mots de passe d’application',
+  'appPasswords.intro':
+    'Un mot de passe d’application permet à un logiciel de messagerie (téléphone, Thunderbird, Outlook) de se connecter à votre boîte sans connaître le mot de passe de votre compte. Créez-en un par appareil : vous pourrez le révoquer sans toucher aux autres.',
+  'appPasswords.loadError': 'Impossible de lire vos mots de passe d’application.',
+  'appPasswords.list.heading': 'Vos mots de passe d’application',
+  'appPasswords.list.empty': 'Vous n’avez aucun mot de passe d’application.',
+  'appPasswords.list.createdAt': 'Créé le {date}',
+  'appPasswords.list.lastUsed': 'Dernière utilisation le {date} ({protocol})',
+  'appPasswords.list.neverUsed': 'Jamais utilisé',
+  'appPasswords.revoke': 'Révoquer',
+  'appPasswords.revoke.named': 'Révoquer « {name} »',
+  'appPasswords.revoke.confirm':
+    'Révoquer « {name} » ? Les logiciels qui l’utilisent ne pourront plus se connecter.',
+  'appPasswords.revoke.yes': 'Oui, révoquer',
+  'appPasswords.revoke.no': 'Annuler',
+  'appPasswords.revoked': '« {name} » est révoqué.',
+  'appPasswords.create.heading': 'Créer un mot de passe d’application',
+  'appPasswords.name': 'Nom de l’appareil ou du logiciel',
+  'appPasswords.name.help': 'Par exemple : Téléphone, Thunderbird au bureau.',
+  'appPasswords.currentPassword': 'Mot de passe de votre compte',
+  'appPasswords.currentPassword.help': 'Pour confirmer que c’est bien vous.',
+  'appPasswords.create': 'Créer le mot de passe',
+  'appPasswords.created': 'Mot de passe d’application « {name} » créé',
+  'appPasswords.created.once': 'Notez-le ou copiez-le maintenant : il ne sera plus jamais affiché.',
+  'appPasswords.created.how':
+    'Dans votre logiciel, saisissez votre adresse comme identifiant et ce mot de passe à la place de celui de votre compte. Les tirets et les majuscules ne comptent pas.',
+  'appPasswords.created.done': 'J’ai noté le mot de passe',
+  'appPasswords.copy': 'Copier le mot de passe',
+  'appPasswords.copied': 'Mot de passe copié dans le presse-papiers.',
+  'appPasswords.note':
+    'Changer le mot de passe de votre compte révoque tous vos mots de passe d’application. Ils ne permettent pas de se connecter à cette page.',
+  'appPasswords.error.name': 'Donnez un nom à ce mot de passe (64 caractères au plus).',
+  'appPasswords.error.currentPassword': 'Saisissez le mot de passe de votre compte.',
+  'appPasswords.error.wrongPassword': 'Ce mot de passe n’est pas celui de votre compte.',
+  'appPasswords.error.limit':
+    'Vous avez atteint le nombre maximal de mots de passe d’application : révoquez-en un pour en créer un autre.',
+  'appPasswords.error.create': 'Le mot de passe n’a pas pu être créé. Réessayez dans un instant.',
+  'appPasswords.error.revoke': 'Le mot de passe n’a pas pu être révoqué. Réessayez dans un instant.',
+  'appPasswords.home.intro':
+    'Pour connecter un téléphone ou un logiciel de messagerie sans donner le mot de passe de votre compte.',
+  'appPasswords.home.link': 'Gérer mes mots de passe d’application',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof fr;

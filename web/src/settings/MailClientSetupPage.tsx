@@ -5,6 +5,7 @@ import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
 import { describeProblem } from '../i18n/problem-message';
 import type { MessageId } from '../i18n/translate';
+import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { copyText } from '../ui/clipboard';
@@ -32,8 +33,7 @@ const COPIED_MARK_MS = 4000;
  * Apple profile, and the IMAP and SMTP values for everything else, each with a copy button. Copies
  * are confirmed in one polite live region (WCAG 4.1.3) and by a short visible mark beside the button.
  *
- * The password note speaks of the account password only: app passwords will belong here once two-step
- * verification exists, and the page does not announce them before.
+ * The password note recommends an app password per program, linked to the page that makes them.
  */
 export function MailClientSetupPage({ api, session, portal, focusHeading }: MailClientSetupPageProps) {
   const t = useT();
@@ -153,6 +153,9 @@ export function MailClientSetupPage({ api, session, portal, focusHeading }: Mail
 
         <h2>{t('setup.password.heading')}</h2>
         <p>{t('setup.password.body')}</p>
+        <p>
+          <Link to="appPasswords">{t('appPasswords.home.link')}</Link>
+        </p>
 
         <p className="visually-hidden" role="status" id="setup-announcement">
           {announcement}

@@ -15,6 +15,7 @@ import { usePortal } from './use-portal';
 // Identities and signatures: with DOMPurify, loaded when the page is opened.
 const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
 const VacationPage = lazy(() => import('../settings/VacationPage'));
+const AppPasswordsPage = lazy(() => import('../settings/AppPasswordsPage'));
 
 function PageLoading() {
   const t = useT();
@@ -65,6 +66,13 @@ export function App() {
               return (
                 <Suspense fallback={<PageLoading />}>
                   <VacationPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
+                </Suspense>
+              );
+            }
+            if (router.route === 'appPasswords') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
                 </Suspense>
               );
             }

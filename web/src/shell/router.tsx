@@ -20,7 +20,7 @@ import {
   useState,
 } from 'react';
 
-export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities' | 'vacation';
+export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities' | 'vacation' | 'appPasswords';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
@@ -28,6 +28,7 @@ const PATHS: Readonly<Record<Route, string>> = {
   mailClientSetup: '/parametres/logiciel-de-messagerie',
   identities: '/parametres/identites',
   vacation: '/parametres/absence',
+  appPasswords: '/parametres/mots-de-passe-application',
 };
 
 export function pathForRoute(route: Route): string {

@@ -3,9 +3,9 @@
  * web session.
  *
  * Implementation notes
- * - Authentication: the web session cookie, and (being ambient) the CSRF double-submit header on
- *   POST like every state-changing request (see csrf.ts). Bearer tokens for other clients come with
- *   app passwords.
+ * - Authentication (jmap-auth.ts): the web session cookie, and (being ambient) the CSRF double-submit
+ *   header on POST like every state-changing request (see csrf.ts); or, for other clients, an app
+ *   password as a bearer token.
  * - `/.well-known/jmap` redirects to `/jmap/session` (RFC 8620 §2.2).
  * - The API body is read as text and parsed here, so that malformed JSON is the JMAP `notJSON`
  *   problem and not a generic one; its size is bounded by `maxSizeRequest` before parsing.
@@ -15,15 +15,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { assertPasswordChanged } from '../../../core/auth/index.js';
+import type { ClientThrottle } from '../../../core/auth/index.js';
 import { MAX_HOLD_MS } from '../../../core/compose/index.js';
 import type { CoreContext } from '../../../core/context.js';
 import { MAX_MAILBOX_DEPTH } from '../../../core/mail/index.js';
 import type { Account } from '../../../store/sql/index.js';
-import { requireSession } from '../session-cookie.js';
 import { CORE_CAPABILITY, MAIL_CAPABILITY, runRequest } from './dispatch.js';
 import { registerDownload } from './download.js';
 import { registerEventSource } from './event-source.js';
+import { createJmapAuthenticator } from './jmap-auth.js';
 import { MAIL_METHODS } from './mail-methods.js';
 import { MAX_OBJECTS_IN_GET } from './method-arguments.js';
 import { QUOTA_CAPABILITY } from './quota-methods.js';
@@ -101,12 +101,13 @@ export function sessionResource(account: Account, maxUploadBytes: number): Recor
   return { ...body, state };
 }
 
-export function registerJmapRoutes(app: FastifyInstance, ctx: CoreContext, maxUploadBytes: number): void {
-  const signedIn = async (request: Parameters<typeof requireSession>[1]) => {
-    const { account } = await requireSession(ctx, request);
-    assertPasswordChanged(account);
-    return account;
-  };
+export function registerJmapRoutes(
+  app: FastifyInstance,
+  ctx: CoreContext,
+  throttle: ClientThrottle,
+  maxUploadBytes: number,
+): void {
+  const signedIn = createJmapAuthenticator(ctx, throttle);
 
   app.get('/.well-known/jmap', async (_request, reply) => reply.redirect('/jmap/session', 307));
 
