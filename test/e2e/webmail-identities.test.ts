@@ -1,8 +1,8 @@
 /**
  * Identities, directory autocompletion and forwarding as an attachment in Chromium: Camille sets
- * her signature on the "Identités et signatures" page, writes a message that starts signed, picks
- * Hugo from the directory with the keyboard in the recipient combobox, and sends; Hugo forwards it
- * back with the original attached whole (message/rfc822), which Camille receives as a .eml file.
+ * her signature and a blind copy to herself on the "Identités et signatures" page, writes a message
+ * that starts signed (with herself in Bcc), picks Hugo from the directory with the keyboard in the
+ * recipient combobox, and sends; Hugo forwards it back with the original attached whole (message/rfc822), which Camille receives as a .eml file.
  * axe-core on the identities page and on the composer with the suggestions open.
  */
 import type { Browser } from 'playwright-core';
@@ -58,6 +58,11 @@ describe('identities, directory and forward as attachment in the webmail', () =>
     await page.getByRole('heading', { level: 1, name: 'Identités et signatures' }).waitFor();
     const form = page.locator('form.identity').first();
     await form.getByLabel('Signature').fill('Camille Lefèvre\nProfesseure de lettres');
+    // A blind copy of every message to herself: the composer shows it in Bcc, and it arrives.
+    await form.getByLabel('Copie cachée à chaque envoi (Cci)').fill('pas une adresse');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await form.getByText('Cette liste contient une adresse invalide').waitFor();
+    await form.getByLabel('Copie cachée à chaque envoi (Cci)').fill(camille.address);
     expect(await axeViolations(page)).toEqual([]);
     await form.getByRole('button', { name: 'Enregistrer' }).click();
     await form.getByRole('status').filter({ hasText: 'Enregistré.' }).waitFor();
@@ -70,6 +75,7 @@ describe('identities, directory and forward as attachment in the webmail', () =>
     const body = composer.getByRole('textbox', { name: 'Corps du message' });
     await expect.poll(() => body.textContent()).toContain('Professeure de lettres');
     expect(await body.textContent()).toMatch(/^\s*--\s?Camille Lefèvre/);
+    expect(await composer.getByRole('combobox', { name: 'Copie cachée' }).inputValue()).toBe(camille.address);
 
     // The directory: accents ignored, chosen with the keyboard.
     const to = composer.getByRole('combobox', { name: 'À', exact: true });
@@ -91,6 +97,11 @@ describe('identities, directory and forward as attachment in the webmail', () =>
     await page.keyboard.type('Bonjour Hugo, la sortie est confirmée.');
     await composer.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Message envoyé.' }).waitFor();
+    await page
+      .locator('.mail-row')
+      .filter({ hasText: 'Sortie au théâtre' })
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     // Hugo forwards it back, with the original attached whole.
     const receiver = await openAs(hugo, '/courrier');

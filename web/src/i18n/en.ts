@@ -395,6 +395,13 @@ export const en: Catalogue = {
   'identities.loadError': 'Your identities could not be loaded',
   'identities.name': 'Display name',
   'identities.name.help': 'The name your correspondents see next to your address.',
+  'identities.replyTo': 'Reply-to address',
+  'identities.replyTo.help':
+    'Optional: where replies to your messages go, if not to this address. Several addresses separated by commas.',
+  'identities.bcc': 'Blind copy of every message (Bcc)',
+  'identities.bcc.help':
+    'Optional: these addresses get a blind copy of every message sent from this address; you see them in the Bcc field before sending.',
+  'identities.error.address': 'This list holds an invalid address: separate addresses with commas.',
   'identities.signature': 'Signature',
   'identities.signature.help': 'Plain text, 10 kB at most. Leave empty for no signature.',
   'identities.html.heading': 'Formatted signature',

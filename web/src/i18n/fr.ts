@@ -407,6 +407,14 @@ export const fr = {
   'identities.loadError': 'Vos identités n’ont pas pu être chargées',
   'identities.name': 'Nom affiché',
   'identities.name.help': 'Le nom que vos correspondants voient à côté de votre adresse.',
+  'identities.replyTo': 'Adresse de réponse',
+  'identities.replyTo.help':
+    'Facultatif : où arrivent les réponses à vos messages, si ce n’est pas cette adresse. Plusieurs adresses séparées par des virgules.',
+  'identities.bcc': 'Copie cachée à chaque envoi (Cci)',
+  'identities.bcc.help':
+    'Facultatif : ces adresses reçoivent une copie cachée de chaque message envoyé depuis cette adresse ; vous les voyez dans le champ Cci avant d’envoyer.',
+  'identities.error.address':
+    'Cette liste contient une adresse invalide : séparez les adresses par des virgules.',
   'identities.signature': 'Signature',
   'identities.signature.help': 'Texte simple, 10 ko au plus. Laissez vide pour ne pas signer.',
   'identities.html.heading': 'Signature mise en forme',

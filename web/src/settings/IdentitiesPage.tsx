@@ -1,12 +1,13 @@
 /**
- * "Identités et signatures": the display name and the signature of each of the user's addresses
- * (JMAP Identity/set). The signature is plain text; the composer adds it under "-- " to new
+ * "Identités et signatures": the display name, Reply-To, automatic Bcc and signature of each of the
+ * user's addresses (JMAP Identity/set); the composer fills Bcc from the identity (identity-bcc.ts). The signature is plain text; the composer adds it under "-- " to new
  * messages and replies. An HTML signature set by another client is shown sanitized (DOMPurify, no
  * style or images) and kept as it is. Loaded on demand (with DOMPurify), apart from the first page.
  */
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { PortalInfo } from '../../../common/api.js';
 import { useT } from '../i18n/locale-context';
+import { formatAddressList, parseAddressList } from '../mail/compose/address-input';
 import { sanitizeSignatureHtml } from '../mail/compose/signature-html';
 import { createIdentityApi, type IdentityApi, IdentityError } from '../mail/jmap/identity-api';
 import type { JmapClient } from '../mail/jmap/jmap-client';
@@ -70,6 +71,9 @@ function IdentityForm({ api, identity }: { api: IdentityApi; identity: Identity 
   const id = useId();
   const [name, setName] = useState(identity.name);
   const [signature, setSignature] = useState(identity.textSignature ?? '');
+  const [replyTo, setReplyTo] = useState(formatAddressList(identity.replyTo ?? null));
+  const [bcc, setBcc] = useState(formatAddressList(identity.bcc ?? null));
+  const [invalidField, setInvalidField] = useState<'replyTo' | 'bcc' | null>(null);
   const [state, setState] = useState<'idle' | 'saving' | 'saved'>('idle');
   const [error, setError] = useState<string | null>(null);
   const html = identity.htmlSignature ?? '';
@@ -82,9 +86,22 @@ function IdentityForm({ api, identity }: { api: IdentityApi; identity: Identity 
       setError(t('identities.error.tooLong'));
       return;
     }
+    const replyToList = parseAddressList(replyTo);
+    const bccList = parseAddressList(bcc);
+    const invalid = replyToList.invalid.length > 0 ? 'replyTo' : bccList.invalid.length > 0 ? 'bcc' : null;
+    setInvalidField(invalid);
+    if (invalid) {
+      document.getElementById(`${id}-${invalid}`)?.focus();
+      return;
+    }
     setState('saving');
     try {
-      await api.update(identity.id, { name: name.trim(), textSignature: signature });
+      await api.update(identity.id, {
+        name: name.trim(),
+        textSignature: signature,
+        replyTo: replyToList.addresses.length > 0 ? replyToList.addresses : null,
+        bcc: bccList.addresses.length > 0 ? bccList.addresses : null,
+      });
       setState('saved');
     } catch (caught) {
       setState('idle');
@@ -110,6 +127,30 @@ function IdentityForm({ api, identity }: { api: IdentityApi; identity: Identity 
         required
         onChange={(event) => {
           setName(event.target.value);
+          setState('idle');
+        }}
+      />
+      <TextField
+        id={`${id}-replyTo`}
+        label={t('identities.replyTo')}
+        description={t('identities.replyTo.help')}
+        value={replyTo}
+        autoComplete="off"
+        error={invalidField === 'replyTo' ? t('identities.error.address') : undefined}
+        onChange={(event) => {
+          setReplyTo(event.target.value);
+          setState('idle');
+        }}
+      />
+      <TextField
+        id={`${id}-bcc`}
+        label={t('identities.bcc')}
+        description={t('identities.bcc.help')}
+        value={bcc}
+        autoComplete="off"
+        error={invalidField === 'bcc' ? t('identities.error.address') : undefined}
+        onChange={(event) => {
+          setBcc(event.target.value);
           setState('idle');
         }}
       />

@@ -30,6 +30,7 @@ import {
   toJmapEmail,
   withOriginalAttached,
 } from './draft-model';
+import { swapIdentityBcc } from './identity-bcc';
 import { RecipientField } from './RecipientField';
 import { RichTextEditor } from './RichTextEditor';
 import { insertSignature, swapSignature } from './signature';
@@ -90,16 +91,15 @@ export function Composer(props: ComposerProps) {
   const id = useId();
   const [content, setContent] = useState<DraftContent>(() => {
     const identityId = initial.identityId || identities[0]?.id || '';
-    // A new message or reply gets the identity's signature; a draft opened again has it already.
-    const signed =
-      props.draftId === null
-        ? insertSignature(initial, signatureOf(identities.find((i) => i.id === identityId)))
-        : initial;
-    return { ...initial, ...signed, identityId };
+    const chosen = identities.find((i) => i.id === identityId);
+    // A new message or reply gets the identity's signature and Bcc; a draft opened again has them.
+    if (props.draftId !== null) return { ...initial, identityId };
+    const signed = insertSignature(initial, signatureOf(chosen));
+    return { ...initial, ...signed, bcc: swapIdentityBcc(initial.bcc, null, chosen?.bcc), identityId };
   });
   // The rich editor takes its content once: a new key starts it again on a swapped signature.
   const [editorKey, setEditorKey] = useState(0);
-  const [showCopies, setShowCopies] = useState(initial.cc !== '' || initial.bcc !== '');
+  const [showCopies, setShowCopies] = useState(content.cc !== '' || content.bcc !== '');
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [status, setStatus] = useState<'new' | 'dirty' | 'saving' | 'saved' | 'failed'>('new');
   const [error, setError] = useState<string | null>(null);
@@ -274,7 +274,9 @@ export function Composer(props: ComposerProps) {
   const switchIdentity = (identityId: string) => {
     const next = identities.find((i) => i.id === identityId);
     const swapped = swapSignature(latest.current, signatureOf(identity), signatureOf(next));
-    change({ identityId, ...swapped });
+    const bcc = swapIdentityBcc(latest.current.bcc, identity?.bcc, next?.bcc);
+    if (bcc !== '') setShowCopies(true);
+    change({ identityId, ...swapped, bcc });
     if (swapped.html !== latest.current.html) setEditorKey((k) => k + 1);
   };
   return (

@@ -1,4 +1,4 @@
-/** The user's identities over JMAP (RFC 8621 §6): read them, change name and signatures. */
+/** The user's identities over JMAP (RFC 8621 §6): read them, change name, Reply-To, Bcc and signatures. */
 import type { JmapClient } from './jmap-client';
 import type { Identity } from './types';
 
@@ -13,7 +13,9 @@ export class IdentityError extends Error {
   }
 }
 
-export type IdentityPatch = Partial<Pick<Identity, 'name' | 'textSignature' | 'htmlSignature'>>;
+export type IdentityPatch = Partial<
+  Pick<Identity, 'name' | 'textSignature' | 'htmlSignature' | 'replyTo' | 'bcc'>
+>;
 
 export function createIdentityApi(jmap: JmapClient) {
   const accountId = async () => (await jmap.session()).accountId;
