@@ -24,6 +24,7 @@ const ALL_MIGRATIONS = [
   '0007-vacation',
   '0008-identities',
   '0010-app-passwords',
+  '0011-submission-changes',
 ];
 
 const EXPECTED_TABLES = [

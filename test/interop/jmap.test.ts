@@ -353,7 +353,16 @@ describe('JMAP Mail, read side', () => {
         event: 'state',
         data: {
           '@type': 'StateChange',
-          changed: { [accountId]: { Mailbox: state, Email: state, Thread: state } },
+          changed: {
+            [accountId]: {
+              Mailbox: state,
+              Email: state,
+              Thread: state,
+              Identity: state,
+              EmailSubmission: state,
+              VacationResponse: state,
+            },
+          },
         },
       });
       // Within a second of the acknowledgement (the 250 reaches swaks before it exits: the push may

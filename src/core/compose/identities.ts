@@ -12,8 +12,9 @@
  * - Signatures are bounded (MAX_SIGNATURE_BYTES in UTF-8 each). The HTML signature is stored as
  *   given: it is untrusted, and sanitized where it is shown (the web client's DOMPurify), like mail.
  * - Every change takes the next account modseq, which is the Identity state; Identity/changes reads
- *   the rows changed since. Aliases added or removed by an administrator are not in that log: a
- *   client sees them at its next Identity/get (the web client reads identities on every load).
+ *   the rows changed since, and the change feed is told once the row is written (JMAP push).
+ *   Aliases added or removed by an administrator are not in that log: a client sees them at its
+ *   next Identity/get (the web client reads identities on every load).
  */
 import { randomUUID } from 'node:crypto';
 import { InputError, UserError } from '../../lib/errors/index.js';
@@ -189,6 +190,11 @@ async function takeModseq(ctx: CoreContext, account: Account): Promise<number> {
   return nextModseq(ctx.db, account.id);
 }
 
+/** Tells the change feed, once the row of `modseq` is written. */
+function published(ctx: CoreContext, account: Account, modseq: number): void {
+  ctx.changes.publish({ accountId: account.id, mailboxIds: [], modseq });
+}
+
 /**
  * @throws InputError `identity.invalid` (details.properties); UserError `identity.from_not_owned`,
  *   `identity.too_many`
@@ -226,6 +232,7 @@ export async function createIdentity(
     created_at: now,
     updated_at: now,
   });
+  published(ctx, account, modseq);
   return fromRow(row);
 }
 
@@ -250,6 +257,7 @@ export async function updateIdentity(
   const now = ctx.clock.now();
   if (current.mayDelete) {
     await updateIdentityRow(ctx.db, account.id, id, { ...columns, modseq, updated_at: now });
+    published(ctx, account, modseq);
     return;
   }
   await upsertIdentityOverride(ctx.db, {
@@ -273,6 +281,7 @@ export async function updateIdentity(
     created_at: now,
     updated_at: now,
   });
+  published(ctx, account, modseq);
 }
 
 /** @throws UserError `identity.not_found`, `identity.forbidden` (the account's own identities) */
@@ -285,6 +294,7 @@ export async function destroyIdentity(ctx: CoreContext, account: Account, id: st
   }
   const modseq = await takeModseq(ctx, account);
   await destroyIdentityRow(ctx.db, account.id, id, modseq, ctx.clock.now());
+  published(ctx, account, modseq);
 }
 
 export interface IdentityChanges {

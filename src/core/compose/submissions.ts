@@ -13,19 +13,26 @@
  *   draft may change or go afterwards.
  * - A release claims the submission (a lease), sends, then marks it final. A crash between sending
  *   and marking sends again after the lease: a duplicate, never a loss.
+ * - Creating, canceling, releasing and refusing a submission each take the account's next modseq
+ *   (its EmailSubmission state) in the transaction that writes the row, and tell the change feed, so
+ *   EmailSubmission/changes and push see them.
  */
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { UserError } from '../../lib/errors/index.js';
 import { withoutBcc } from '../../lib/mime/index.js';
 import {
   type Account,
   cancelEmailSubmission,
   claimDueSubmissions,
+  type Database,
   type EmailSubmission,
+  ensureAccountUsage,
   failEmailSubmission,
   findAccountById,
   insertEmailSubmission,
   markSubmissionReleased,
+  nextModseq,
   releaseSubmissionClaim,
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
@@ -73,6 +80,34 @@ async function send(
   return submitMessage(ctx, { account, mailFrom: submission.mail_from, routes, raw });
 }
 
+/** Thrown inside a transaction to roll it back when the write found nothing to change. */
+class Unchanged extends Error {}
+
+/**
+ * Runs `write` with the account's next modseq in one transaction, then tells the change feed.
+ * @returns false when `write` returned false (nothing changed: the transaction is rolled back).
+ */
+async function changeSubmission(
+  ctx: CoreContext,
+  accountId: string,
+  write: (trx: Transaction<Database>, modseq: number) => Promise<boolean | undefined>,
+): Promise<boolean> {
+  await ensureAccountUsage(ctx.db, accountId);
+  let modseq: number;
+  try {
+    modseq = await ctx.db.transaction().execute(async (trx) => {
+      const next = await nextModseq(trx, accountId);
+      if ((await write(trx, next)) === false) throw new Unchanged();
+      return next;
+    });
+  } catch (error) {
+    if (error instanceof Unchanged) return false;
+    throw error;
+  }
+  ctx.changes.publish({ accountId, mailboxIds: [], modseq });
+  return true;
+}
+
 /**
  * Sends or holds a message.
  * @throws UserError `mail.sender_not_owned`, `mail.from_not_owned`, `mail.unknown_recipient`,
@@ -89,7 +124,7 @@ export async function createSubmission(
   }
   const routes = await routesFor(ctx, account, request.mailFrom, request.recipients);
   const held = request.sendAt > now;
-  const row: EmailSubmission = {
+  const row: Omit<EmailSubmission, 'created_modseq' | 'modseq'> = {
     id: randomUUID(),
     account_id: account.id,
     identity_id: request.identityId,
@@ -106,7 +141,12 @@ export async function createSubmission(
   };
   if (!held) await send(ctx, account, row, routes);
   // The blob of a held submission is referenced from here on: the row is its durable record.
-  await insertEmailSubmission(ctx.db, row);
+  let stored: EmailSubmission | undefined;
+  await changeSubmission(ctx, account.id, async (trx, modseq) => {
+    stored = { ...row, created_modseq: modseq, modseq };
+    await insertEmailSubmission(trx, stored);
+    return true;
+  });
   ctx.log.info(
     {
       event: held ? 'submission.held' : 'submission.sent',
@@ -116,12 +156,15 @@ export async function createSubmission(
     },
     held ? 'message held until its release time' : 'message sent',
   );
-  return row;
+  return stored as EmailSubmission;
 }
 
 /** Cancels a held submission. @returns false when it was already sent (or is being sent). */
 export function cancelSubmission(ctx: CoreContext, account: Account, id: string): Promise<boolean> {
-  return cancelEmailSubmission(ctx.db, account.id, id, ctx.clock.now());
+  const now = ctx.clock.now();
+  return changeSubmission(ctx, account.id, (trx, modseq) =>
+    cancelEmailSubmission(trx, account.id, id, now, modseq),
+  );
 }
 
 export interface ReleaseReport {
@@ -146,12 +189,19 @@ export async function releaseDueSubmissions(ctx: CoreContext, limit = 50): Promi
         JSON.parse(submission.recipients) as string[],
       );
       await send(ctx, account, submission, routes);
-      await markSubmissionReleased(ctx.db, submission.id, ctx.clock.now());
+      const releasedAt = ctx.clock.now();
+      await changeSubmission(ctx, submission.account_id, async (trx, modseq) => {
+        await markSubmissionReleased(trx, submission.id, releasedAt, modseq);
+        return true;
+      });
       report.sent += 1;
       ctx.log.info({ event: 'submission.released', submissionId: submission.id }, 'held message sent');
     } catch (error) {
       if (error instanceof UserError) {
-        await failEmailSubmission(ctx.db, submission.id);
+        await changeSubmission(ctx, submission.account_id, async (trx, modseq) => {
+          await failEmailSubmission(trx, submission.id, modseq);
+          return true;
+        });
         report.refused += 1;
         ctx.log.warn(
           { event: 'submission.refused', submissionId: submission.id, code: error.code },

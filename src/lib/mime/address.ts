@@ -169,17 +169,23 @@ export function parseEnvelopeAddresses(value: string): EnvelopeAddress[] {
   return out;
 }
 
+/** One ENVELOPE address item as a decoded address; null for a group marker. */
+export function decodedAddress(item: EnvelopeAddress): Address | null {
+  if (item.host === null) return null;
+  const local = item.mailbox ?? '';
+  const quotedLocal =
+    local.length > 0 && needsQuoting(local) ? `"${local.replace(/(["\\])/g, '\\$1')}"` : local;
+  const address = item.host.length > 0 ? `${quotedLocal}@${item.host}` : quotedLocal;
+  const name = item.name === null ? '' : decodeHeaderValue(item.name).replace(/\s+/g, ' ').trim();
+  return { name, address };
+}
+
 /** Parses an address list into decoded addresses; group markers are dropped, members kept. */
 export function parseAddressList(value: string): Address[] {
   const out: Address[] = [];
   for (const item of parseEnvelopeAddresses(value)) {
-    if (item.host === null) continue;
-    const local = item.mailbox ?? '';
-    const quotedLocal =
-      local.length > 0 && needsQuoting(local) ? `"${local.replace(/(["\\])/g, '\\$1')}"` : local;
-    const address = item.host.length > 0 ? `${quotedLocal}@${item.host}` : quotedLocal;
-    const name = item.name === null ? '' : decodeHeaderValue(item.name).replace(/\s+/g, ' ').trim();
-    out.push({ name, address });
+    const address = decodedAddress(item);
+    if (address !== null) out.push(address);
   }
   return out;
 }

@@ -37,6 +37,22 @@ export {
 export { parseDate, parseDateDay } from './date.js';
 export { decodeBody, decodeText, getHeaders, getMessageHeaders } from './decode.js';
 export { decodeHeaderValue } from './encoded-words.js';
+export {
+  asAddresses,
+  asDate,
+  asGroupedAddresses,
+  asMessageIds,
+  asText,
+  asURLs,
+  type EmailAddress,
+  type EmailAddressGroup,
+  HEADER_FORMS,
+  type HeaderForm,
+  type HeaderFormValue,
+  headerFormValue,
+  type RawHeaderField,
+  readHeaderFields,
+} from './header-forms.js';
 export { DEFAULT_MIME_LIMITS, MimeLimitError, parseMessage } from './parse-message.js';
 export { findPart } from './structure.js';
 export type {

@@ -1,6 +1,7 @@
 /**
- * Uploads and held email submissions (migration 0006). Every read names the account, except the
- * release loop's claim, which works for all accounts.
+ * Uploads and held email submissions (migrations 0006, 0011). Every read names the account, except
+ * the release loop's claim, which works for all accounts. Every change of a submission carries the
+ * account modseq it took (its caller's, in the same transaction).
  */
 import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import type { Database, EmailSubmission, Upload } from './schema.js';
@@ -82,10 +83,11 @@ export async function claimDueSubmissions(
     .execute();
 }
 
-export async function markSubmissionReleased(db: Db, id: string, at: number): Promise<void> {
+/** Marks a submission sent; `modseq` is the account's next one (EmailSubmission/changes). */
+export async function markSubmissionReleased(db: Db, id: string, at: number, modseq: number): Promise<void> {
   await db
     .updateTable('email_submissions')
-    .set({ undo_status: 'final', released_at: at, lease_until: null })
+    .set({ undo_status: 'final', released_at: at, lease_until: null, modseq })
     .where('id', '=', id)
     .execute();
 }
@@ -104,10 +106,11 @@ export async function cancelEmailSubmission(
   accountId: string,
   id: string,
   now: number,
+  modseq: number,
 ): Promise<boolean> {
   const result = await db
     .updateTable('email_submissions')
-    .set({ undo_status: 'canceled' })
+    .set({ undo_status: 'canceled', modseq })
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .where('undo_status', '=', 'pending')
@@ -117,10 +120,10 @@ export async function cancelEmailSubmission(
 }
 
 /** Refuses a submission for good (its sender or recipients became invalid before release). */
-export async function failEmailSubmission(db: Db, id: string): Promise<void> {
+export async function failEmailSubmission(db: Db, id: string, modseq: number): Promise<void> {
   await db
     .updateTable('email_submissions')
-    .set({ undo_status: 'canceled', lease_until: null })
+    .set({ undo_status: 'canceled', lease_until: null, modseq })
     .where('id', '=', id)
     .execute();
 }

@@ -27,6 +27,7 @@ import { composeMigration } from './migrations/0006-compose.js';
 import { vacationMigration } from './migrations/0007-vacation.js';
 import { identitiesMigration } from './migrations/0008-identities.js';
 import { appPasswordsMigration } from './migrations/0010-app-passwords.js';
+import { submissionChangesMigration } from './migrations/0011-submission-changes.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -44,6 +45,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0007-vacation': vacationMigration(),
     '0008-identities': identitiesMigration(),
     '0010-app-passwords': appPasswordsMigration(),
+    '0011-submission-changes': submissionChangesMigration(),
   };
 }
 

@@ -277,6 +277,9 @@ export interface EmailSubmissionTable {
   lease_until: number | null;
   created_at: number;
   released_at: number | null;
+  /** The account modseq of the creation and of the last change (0011): EmailSubmission/changes. */
+  created_modseq: number;
+  modseq: number;
 }
 
 /** A user's identity: changes to an account's own identities, or one the user created (0008). */

@@ -4,9 +4,11 @@
  * changed it (SMTP delivery, IMAP, another browser).
  *
  * Implementation notes
- * - Driven by the store's change feed, which says only "the account moved to modseq N"; since every
- *   JMAP state is that modseq, one event tells all asked types their new state. Changes arriving in
- *   the same turn of the event loop become one event.
+ * - Driven by the store's change feed, which says only "the account moved to modseq N"; since the
+ *   state of every type listed in TYPES is that modseq, one event tells all asked types their new
+ *   state — mail, mailboxes, and also identities, submissions (created, canceled, released) and the
+ *   vacation response, whose writes publish to the feed too. Changes arriving in the same turn of the
+ *   event loop become one event. Quota is not pushed: its state is not the modseq.
  * - With `closeafter=no` the current state is sent at once, so a client that connects after a change
  *   learns of it; with `closeafter=state` the stream ends after the first change (long polling).
  * - `ping` (seconds) is clamped to [MIN_PING, MAX_PING]; 0 means no pings. Pings keep proxies from
@@ -20,7 +22,8 @@ import type { Account } from '../../../store/sql/index.js';
 import { findAccountUsage } from '../../../store/sql/index.js';
 import { problem, sendProblem } from '../problems.js';
 
-const TYPES = ['Mailbox', 'Email', 'Thread'] as const;
+/** Every type whose state is the account modseq (Quota's is not: it has none here). */
+const TYPES = ['Mailbox', 'Email', 'Thread', 'Identity', 'EmailSubmission', 'VacationResponse'] as const;
 const MIN_PING = 5;
 const MAX_PING = 300;
 export const MAX_STREAMS_PER_ACCOUNT = 16;

@@ -2,7 +2,8 @@
  * The JMAP method registry, and the read side of JMAP Mail (RFC 8621): Core/echo, Mailbox/get,
  * Mailbox/changes, Email/get, Email/changes, Thread/get. Apart: the queries and their
  * /queryChanges (email-query.ts, mailbox-query.ts), the writes Email/set (email-set.ts) and
- * Mailbox/set (mailbox-set.ts), VacationResponse (vacation-response.ts).
+ * Mailbox/set (mailbox-set.ts), VacationResponse (vacation-response.ts), Identity and
+ * EmailSubmission (submission-methods.ts, submission-query.ts).
  *
  * Implementation notes
  * - State strings are the account's modseq (the IMAP HIGHESTMODSEQ): one counter moves with every
@@ -35,9 +36,11 @@ import {
   type MethodDefinition,
   MethodFailure,
 } from './dispatch.js';
+import { type HeaderRequest, isHeaderProperty, parseHeaderProperty } from './email-headers.js';
 import { emailQuery, emailQueryChanges } from './email-query.js';
 import { emailSet } from './email-set.js';
 import {
+  BODY_PART_PROPERTIES,
   BODY_PROPERTIES,
   bodyProperties,
   EMAIL_PROPERTIES,
@@ -46,6 +49,7 @@ import {
   headerProperties,
   MAILBOX_PROPERTIES,
   mailboxObject,
+  type PartSelection,
   pick,
 } from './mail-objects.js';
 import { mailboxQuery, mailboxQueryChanges } from './mailbox-query.js';
@@ -69,6 +73,11 @@ import {
   identitySet,
   SUBMISSION_CAPABILITY,
 } from './submission-methods.js';
+import {
+  emailSubmissionChanges,
+  emailSubmissionQuery,
+  emailSubmissionQueryChanges,
+} from './submission-query.js';
 import { VACATION_CAPABILITY, vacationResponseGet, vacationResponseSet } from './vacation-response.js';
 
 export const MAX_CHANGES = 5000;
@@ -176,15 +185,51 @@ const BODY_VALUE_ARGUMENTS = [
   'bodyProperties',
 ] as const;
 
+/** The header properties among `asked` (checked), and whether `headers` is one. */
+function headerRequests(asked: unknown): { requests: HeaderRequest[]; withHeaders: boolean } {
+  const names = Array.isArray(asked) ? asked.filter((p): p is string => typeof p === 'string') : [];
+  return {
+    requests: names.filter(isHeaderProperty).map(parseHeaderProperty),
+    withHeaders: names.includes('headers'),
+  };
+}
+
+/** bodyProperties, checked; null when not given (the default properties). */
+function partSelection(value: unknown): PartSelection | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) {
+    throw invalidArguments('bodyProperties must be null or an array of names');
+  }
+  const { requests, withHeaders } = headerRequests(value);
+  const unknown = (value as string[]).filter(
+    (p) => !BODY_PART_PROPERTIES.includes(p) && p !== 'headers' && !isHeaderProperty(p),
+  );
+  if (unknown.length > 0) {
+    throw invalidArguments(`unknown or unsupported bodyProperties: ${unknown.join(', ')}`);
+  }
+  return {
+    properties: (value as string[]).filter((p) => BODY_PART_PROPERTIES.includes(p)),
+    headers: requests,
+    withHeaders,
+  };
+}
+
 async function emailGet(
   call: MethodContext,
   args: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const supported = [...EMAIL_PROPERTIES, ...BODY_PROPERTIES, ...HEADER_PROPERTIES];
+  requireAccount(call, args); // before any argument is judged
+  // `headers` and `header:…` only when asked: they are not among the default properties.
+  const header = headerRequests(args.properties);
+  const supported = [
+    ...EMAIL_PROPERTIES,
+    ...BODY_PROPERTIES,
+    ...HEADER_PROPERTIES,
+    ...(header.withHeaders ? ['headers'] : []),
+    ...header.requests.map((r) => r.property),
+  ];
   const { ids, properties, state } = await getArguments(call, args, supported, 'Email', BODY_VALUE_ARGUMENTS);
-  if (args.bodyProperties !== undefined && args.bodyProperties !== null) {
-    throw invalidArguments('bodyProperties is not supported yet: parts come with their default properties');
-  }
+  const parts = partSelection(args.bodyProperties);
   for (const flag of ['fetchTextBodyValues', 'fetchHTMLBodyValues', 'fetchAllBodyValues'] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== 'boolean')
       throw invalidArguments(`${flag} must be a boolean`);
@@ -194,9 +239,11 @@ async function emailGet(
     html: args.fetchHTMLBodyValues === true,
     all: args.fetchAllBodyValues === true,
     maxBytes: nonNegativeInteger(args.maxBodyValueBytes, 'maxBodyValueBytes', 0),
+    parts,
   };
   const withBody = properties.some((p) => BODY_PROPERTIES.includes(p));
-  const withHeaders = properties.some((p) => HEADER_PROPERTIES.includes(p));
+  const withHeaders =
+    properties.some((p) => HEADER_PROPERTIES.includes(p)) || header.withHeaders || header.requests.length > 0;
   const wanted = ids ?? [];
   const messages = await findMessagesOfAccount(call.ctx.db, call.account.id, wanted);
   const blobIds = [...new Set(messages.map((m) => m.blob_id))];
@@ -219,7 +266,9 @@ async function emailGet(
           ...bodyProperties(raw, m.blob_id, JSON.parse(body.structure) as MimePart, values),
         };
       }
-      if (withHeaders) object = { ...object, ...headerProperties(raw) };
+      if (withHeaders) {
+        object = { ...object, ...headerProperties(raw, header.requests, header.withHeaders) };
+      }
     }
     found.set(m.id, pick(object, properties));
   }
@@ -262,4 +311,10 @@ export const MAIL_METHODS: ReadonlyMap<string, MethodDefinition> = new Map<strin
   ['Identity/changes', { capability: SUBMISSION_CAPABILITY, handler: identityChanges }],
   ['EmailSubmission/get', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionGet }],
   ['EmailSubmission/set', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionSet }],
+  ['EmailSubmission/changes', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionChanges }],
+  ['EmailSubmission/query', { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionQuery }],
+  [
+    'EmailSubmission/queryChanges',
+    { capability: SUBMISSION_CAPABILITY, handler: emailSubmissionQueryChanges },
+  ],
 ]);

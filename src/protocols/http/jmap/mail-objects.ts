@@ -21,9 +21,11 @@ import {
   type MimePart,
   parseMessage,
   partFilename,
+  readHeaderFields,
   splitBody,
 } from '../../../lib/mime/index.js';
 import type { Mailbox, MailboxCounters, Message, MessageBody } from '../../../store/sql/index.js';
+import { type HeaderRequest, headerValues } from './email-headers.js';
 
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -133,16 +135,30 @@ export function emailObject(
 
 export const BODY_PROPERTIES: readonly string[] = ['textBody', 'htmlBody', 'attachments', 'bodyValues'];
 
-/** Address fields not kept in the body columns: read from the message when asked (drafts). */
+/**
+ * Fields not kept in the body columns: read from the message when asked (drafts), as are `headers`
+ * and the `header:…` properties (email-headers.ts).
+ */
 export const HEADER_PROPERTIES: readonly string[] = ['bcc', 'replyTo', 'sender'];
 
-export function headerProperties(raw: Buffer): Record<string, unknown> {
+export function headerProperties(
+  raw: Buffer,
+  requests: readonly HeaderRequest[] = [],
+  withHeaders = false,
+): Record<string, unknown> {
   const parsed = parseMessage(raw);
   const list = (addresses: Address[]) =>
     addresses.length === 0
       ? null
       : addresses.map((a) => ({ name: a.name === '' ? null : a.name, email: a.address }));
-  return { bcc: list(parsed.bcc), replyTo: list(parsed.replyTo), sender: list(parsed.sender) };
+  return {
+    bcc: list(parsed.bcc),
+    replyTo: list(parsed.replyTo),
+    sender: list(parsed.sender),
+    ...(requests.length > 0 || withHeaders
+      ? headerValues(readHeaderFields(raw, 0, parsed.root.bodyStart), requests, withHeaders)
+      : {}),
+  };
 }
 
 /** The blob id of one part of a message (see the notes above). */
@@ -158,7 +174,45 @@ export function parsePartBlobId(blobId: string): { messageBlobId: string; partId
     : null;
 }
 
-function bodyPartObject(raw: Buffer, messageBlobId: string, part: MimePart): Record<string, unknown> {
+/** The properties of an EmailBodyPart served (RFC 8621 §4.1.4), its default bodyProperties. */
+export const BODY_PART_PROPERTIES: readonly string[] = [
+  'partId',
+  'blobId',
+  'size',
+  'name',
+  'type',
+  'charset',
+  'disposition',
+  'cid',
+  'language',
+  'location',
+];
+
+/** The bodyProperties asked: plain properties, and the header ones (`headers`, `header:…`). */
+export interface PartSelection {
+  properties: readonly string[];
+  headers: readonly HeaderRequest[];
+  withHeaders: boolean;
+}
+
+function bodyPartObject(
+  raw: Buffer,
+  messageBlobId: string,
+  part: MimePart,
+  selection: PartSelection | null,
+): Record<string, unknown> {
+  const object = defaultPartObject(raw, messageBlobId, part);
+  if (selection === null) return object;
+  const out: Record<string, unknown> = {};
+  for (const property of selection.properties) out[property] = object[property];
+  if (selection.withHeaders || selection.headers.length > 0) {
+    const fields = readHeaderFields(raw, part.headerStart, part.bodyStart);
+    Object.assign(out, headerValues(fields, selection.headers, selection.withHeaders));
+  }
+  return out;
+}
+
+function defaultPartObject(raw: Buffer, messageBlobId: string, part: MimePart): Record<string, unknown> {
   const partId = part.partId === '' ? '1' : part.partId;
   return {
     partId,
@@ -180,6 +234,8 @@ export interface BodyValueOptions {
   all: boolean;
   /** 0: no limit. */
   maxBytes: number;
+  /** The bodyProperties asked; null: the default ones. */
+  parts: PartSelection | null;
 }
 
 /** textBody, htmlBody, attachments and the asked bodyValues of a message. */
@@ -212,9 +268,9 @@ export function bodyProperties(
     };
   }
   return {
-    textBody: split.textBody.map((part) => bodyPartObject(raw, messageBlobId, part)),
-    htmlBody: split.htmlBody.map((part) => bodyPartObject(raw, messageBlobId, part)),
-    attachments: split.attachments.map((part) => bodyPartObject(raw, messageBlobId, part)),
+    textBody: split.textBody.map((part) => bodyPartObject(raw, messageBlobId, part, values.parts)),
+    htmlBody: split.htmlBody.map((part) => bodyPartObject(raw, messageBlobId, part, values.parts)),
+    attachments: split.attachments.map((part) => bodyPartObject(raw, messageBlobId, part, values.parts)),
     bodyValues,
   };
 }

@@ -13,8 +13,9 @@
  * - Undo: update `undoStatus` to `canceled` while pending; once released it is `cannotUnsend`.
  * - onSuccessUpdateEmail / onSuccessDestroyEmail run as an implicit Email/set whose response follows
  *   this one with the same call id (RFC 8621 §7.5).
- * - Submission states are the account's modseq like every other type here; /changes and /query of
- *   submissions are not served yet.
+ * - Submission states are the account's modseq like every other type here; every change of a
+ *   submission takes one (core/compose/submissions.ts). EmailSubmission/changes, /query and
+ *   /queryChanges are in submission-query.ts.
  */
 import {
   cancelSubmission,
