@@ -36,10 +36,12 @@ export interface PortalInfo {
 
 export interface Announcement {
   id: string;
-  /** `info` for news, `maintenance` for planned interruptions. */
+  /** `info` for news, `maintenance` for planned interruptions (shown before they start). */
   kind: 'info' | 'maintenance';
-  title: string;
-  body: string;
+  startsAt: string;
+  endsAt: string;
+  /** Plain text (never markup); the English falls back to the French when none was given. */
+  text: Record<Locale, { title: string; body: string }>;
 }
 
 export interface SignInRequest {

@@ -7,6 +7,8 @@ import { ensureOrganisation } from '../core/directory/index.js';
 import { InputError, UserError } from '../lib/errors/index.js';
 import { ConfigError, loadConfig } from '../platform/config/index.js';
 import { createLogger } from '../platform/log/index.js';
+import { announceCommand } from './commands/announce.js';
+import { auditCommand } from './commands/audit.js';
 import { domainCommand } from './commands/domain.js';
 import { importCommand } from './commands/import.js';
 import { queueCommand } from './commands/queue.js';
@@ -35,10 +37,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return command === undefined ? 2 : 0;
   }
   try {
-    if (!['serve', 'domain', 'user', 'import', 'queue'].includes(command)) {
+    if (!['serve', 'domain', 'user', 'import', 'queue', 'announce', 'audit'].includes(command)) {
       throw new UsageError(
         `unknown command "${command}"`,
-        'facteur serve|domain|user|import|queue (facteur --help)',
+        'facteur serve|domain|user|import|queue|announce|audit (facteur --help)',
       );
     }
     const config = loadConfig(io.env);
@@ -56,6 +58,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         await domainCommand(facteur.ctx, rest, output, config.hostname ?? `mail.${config.domain}`);
       else if (command === 'import') await importCommand(facteur.ctx, rest, output);
       else if (command === 'queue') await queueCommand(facteur.ctx, rest, output);
+      else if (command === 'announce') await announceCommand(facteur.ctx, rest, output);
+      else if (command === 'audit') await auditCommand(facteur.ctx, rest, output);
       else await userCommand(facteur.ctx, rest, output);
     } finally {
       await facteur.close();

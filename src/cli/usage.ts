@@ -29,6 +29,11 @@ export const USAGE = {
   queueList: 'facteur queue list [--all] [--json]',
   queueRetry: 'facteur queue retry ID [--json]',
   queueDelete: 'facteur queue delete ID [--json]',
+  announceAdd:
+    'facteur announce add --start TIME --end TIME --title T --text T [--kind info|maintenance] [--title-en T --text-en T] [--json]',
+  announceList: 'facteur announce list [--all] [--json]',
+  announceRemove: 'facteur announce remove ID [--json]',
+  auditList: 'facteur audit list [--user IDENTIFIER|ADDRESS] [--action PREFIX] [--limit N] [--json]',
 } as const;
 
 export const GENERAL_USAGE = [

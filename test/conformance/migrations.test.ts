@@ -25,6 +25,7 @@ const ALL_MIGRATIONS = [
   '0008-identities',
   '0010-app-passwords',
   '0011-submission-changes',
+  '0012-announcements',
 ];
 
 const EXPECTED_TABLES = [

@@ -9,6 +9,7 @@ export {
   revokeAllAppPasswords,
   revokeAppPassword,
 } from './app-passwords.js';
+export { MAX_AUDIT_WINDOW, readAudit } from './audit.js';
 export { type ClientThrottle, createClientThrottle, MAX_TRACKED_CLIENTS } from './client-throttle.js';
 export { changePassword, passwordViolations } from './password-change.js';
 export {

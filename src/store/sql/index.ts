@@ -20,6 +20,12 @@ export {
 } from './accounts.js';
 export { deleteAlias, insertAlias, listAliases, type NewAlias } from './aliases.js';
 export {
+  deleteAnnouncement,
+  insertAnnouncement,
+  listAnnouncementRows,
+  type NewAnnouncement,
+} from './announcements.js';
+export {
   countAppPasswords,
   deleteAccountAppPasswords,
   deleteAppPassword,

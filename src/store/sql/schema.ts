@@ -311,6 +311,19 @@ export interface DirectoryEntryTable {
   directory_key: string;
 }
 
+/** A notice or planned maintenance shown to every user (0012). */
+export interface AnnouncementTable {
+  id: string;
+  kind: 'info' | 'maintenance';
+  starts_at: number;
+  ends_at: number;
+  title_fr: string;
+  body_fr: string;
+  title_en: string | null;
+  body_en: string | null;
+  created_at: number;
+}
+
 export type AppPasswordProtocol = 'imap' | 'smtp' | 'jmap';
 
 /** A secret for one mail program, stored as a keyed hash (0010). */
@@ -368,6 +381,7 @@ export interface Database {
   identities: IdentityTable;
   directory_entries: DirectoryEntryTable;
   app_passwords: AppPasswordTable;
+  announcements: AnnouncementTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -380,6 +394,7 @@ export type AccountUpdate = Updateable<AccountTable>;
 export type Alias = Selectable<AliasTable>;
 export type Session = Selectable<SessionTable>;
 export type AppPassword = Selectable<AppPasswordTable>;
+export type Announcement = Selectable<AnnouncementTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;

@@ -65,27 +65,9 @@ export function SignInPage({ api, portal, onSignedIn, notice, focusHeading }: Si
   }
 
   const domain = portal?.domain ?? 'ac-exemple.fr';
-  const announcements = portal?.announcements ?? [];
 
   return (
     <div className="sign-in">
-      {announcements.length > 0 ? (
-        <section className="announcements" aria-labelledby="announcements-heading">
-          <h2 id="announcements-heading" className="visually-hidden">
-            {t('announcements.heading')}
-          </h2>
-          <ul className="announcements__list">
-            {announcements.map((a) => (
-              <li key={a.id} className={`announcement announcement--${a.kind}`}>
-                <p className="announcement__kind">{t(`announcements.kind.${a.kind}`)}</p>
-                <h3 className="announcement__title">{a.title}</h3>
-                <p className="announcement__body">{a.body}</p>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-
       <div className="sign-in__layout">
         <section className="card sign-in__card" aria-labelledby="sign-in-heading">
           <PageHeading id="sign-in-heading" focusOnMount={focusHeading}>

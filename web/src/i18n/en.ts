@@ -59,6 +59,8 @@ export const en: Catalogue = {
   'announcements.heading': 'Announcements',
   'announcements.kind.info': 'Information',
   'announcements.kind.maintenance': 'Planned maintenance',
+  'announcements.when': 'Planned: {range}',
+  'announcements.close': 'Hide the announcement “{title}”',
 
   'changePassword.heading': 'Choose your password',
   'changePassword.intro': 'For your security, choose a new password before you continue.',

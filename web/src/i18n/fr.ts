@@ -62,6 +62,8 @@ export const fr = {
   'announcements.heading': 'Informations',
   'announcements.kind.info': 'Information',
   'announcements.kind.maintenance': 'Maintenance programmée',
+  'announcements.when': 'Prévue : {range}',
+  'announcements.close': 'Masquer l’annonce « {title} »',
 
   'changePassword.heading': 'Choisissez votre mot de passe',
   'changePassword.intro': 'Pour votre sécurité, choisissez un nouveau mot de passe avant de continuer.',

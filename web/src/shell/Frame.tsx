@@ -2,8 +2,9 @@ import { type ReactNode, useId, useState } from 'react';
 import type { PortalInfo } from '../../../common/api.js';
 import { useLocale, useT } from '../i18n/locale-context';
 import { readThemeChoice, setThemeChoice, type ThemeChoice } from '../ui/theme';
+import { Announcements } from './Announcements';
 
-/** Page frame: skip link, header (institution, language), main landmark, footer (help). */
+/** Page frame: skip link, header (institution, language), announcements, main landmark, footer (help). */
 export function Frame({
   portal,
   layout = 'page',
@@ -38,6 +39,7 @@ export function Frame({
           </div>
         </div>
       </header>
+      <Announcements announcements={portal?.announcements ?? []} />
       <main id="content" className="main" tabIndex={-1}>
         {children}
       </main>

@@ -1,9 +1,10 @@
 /**
- * Public portal information and health checks.
+ * Public portal information (with the current announcements) and health checks.
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { PortalInfo } from '../../../../common/api.js';
+import { currentAnnouncements } from '../../../core/announcements/index.js';
 import type { CoreContext } from '../../../core/context.js';
 
 export interface PortalSettings {
@@ -14,7 +15,10 @@ export interface PortalSettings {
 }
 
 export function registerPortalRoutes(app: FastifyInstance, ctx: CoreContext, portal: PortalSettings): void {
-  app.get('/api/portal', async (): Promise<PortalInfo> => ({ ...portal, announcements: [] }));
+  app.get(
+    '/api/portal',
+    async (): Promise<PortalInfo> => ({ ...portal, announcements: await currentAnnouncements(ctx) }),
+  );
 
   /** Liveness: the process answers. */
   app.get('/healthz', async () => ({ status: 'ok' }));
