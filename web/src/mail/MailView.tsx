@@ -37,6 +37,17 @@ import { useMailboxName } from './mailbox-name';
 import { findRole } from './mailbox-tree';
 import { BulkActions } from './organise/BulkActions';
 import { FolderDialog, type FolderEdit } from './organise/FolderDialog';
+import { SelectAllBar } from './organise/SelectAllBar';
+import {
+  checkRows,
+  isChecked,
+  isEmpty,
+  keepPresent,
+  NO_SELECTION,
+  type Selection,
+  selectAllLine,
+  selectAllMatching,
+} from './organise/selection';
 import { QuotaBar, quotaLevel } from './QuotaBar';
 import { Reader } from './reader/Reader';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -49,7 +60,7 @@ import {
   type SearchCriteria,
 } from './search/search-criteria';
 import { isInternal, normalizeName } from './sender-warnings';
-import { shortcutTarget } from './shortcuts';
+import { isTyping, shortcutTarget } from './shortcuts';
 import { useEmailList } from './use-email-list';
 import { usePush } from './use-push';
 
@@ -87,6 +98,14 @@ type Pane = 'list' | 'reader' | 'nav';
 
 const CONVERSATIONS_KEY = 'facteur.conversations';
 
+/** After the selection is cleared (its toolbar gone): the focus on "select all", else the heading. */
+function focusSelectAll() {
+  (
+    document.querySelector<HTMLElement>('.mail-list__all input') ??
+    document.getElementById('mail-list-heading')
+  )?.focus();
+}
+
 export function MailView({ mail, session, institution, onSignOut }: MailViewProps) {
   const t = useT();
   const { locale } = useLocale();
@@ -114,8 +133,10 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
   // Phones: the search form is shown on demand (it would take a third of the screen).
   const [searchOpen, setSearchOpen] = useState(false);
   const [sent, setSent] = useState<SentNotice | null>(null);
-  // The messages checked for a bulk action, and the folder being created or edited.
-  const [checked, setChecked] = useState<ReadonlySet<string>>(() => new Set());
+  // The messages checked for a bulk action (or every message of the query: organise/selection.ts),
+  // whether an action on them runs, and the folder being created or edited.
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  const [bulkBusy, setBulkBusy] = useState(false);
   const [folderEdit, setFolderEdit] = useState<FolderEdit | null>(null);
   // Bumped after a folder change, so the tree reloads without waiting for push.
   const [foldersVersion, setFoldersVersion] = useState(0);
@@ -215,34 +236,40 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     }
   };
   const list = useEmailList(mail, filter, push.version, conversations);
-  // Another folder or search: nothing checked. Checked messages gone from the list: unchecked.
+  const loadedIds = useMemo(() => list.loaded.map((e) => e.id), [list.loaded]);
+  const loadedRef = useRef(loadedIds);
+  loadedRef.current = loadedIds;
+  // Another folder, search or view: nothing checked. Checked messages gone from the list: unchecked
+  // ("all matching" stays: its rows come and go as the list loads).
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new query only
-  useEffect(() => setChecked(new Set()), [filter]);
-  useEffect(() => {
-    setChecked((current) => {
-      if (current.size === 0) return current;
-      const present = new Set(list.loaded.map((e) => e.id));
-      const kept = [...current].filter((id) => present.has(id));
-      return kept.length === current.size ? current : new Set(kept);
-    });
-  }, [list.loaded]);
+  useEffect(() => setSelection(NO_SELECTION), [filter, conversations]);
+  useEffect(() => setSelection((current) => keepPresent(current, loadedIds)), [loadedIds]);
   const onCheck = useCallback((ids: readonly string[], on: boolean) => {
-    setChecked((current) => {
-      const next = new Set(current);
-      for (const id of ids) {
-        if (on) next.add(id);
-        else next.delete(id);
-      }
-      return next;
-    });
+    setSelection((current) => checkRows(current, ids, on, loadedRef.current));
   }, []);
-  const checkedEmails = useMemo(
-    () => (checked.size === 0 ? [] : list.loaded.filter((e) => checked.has(e.id))),
-    [checked, list.loaded],
+  // Cleared by a button that goes with the selection: the focus goes to "select all".
+  const clearSelection = useCallback(() => {
+    setSelection(NO_SELECTION);
+    requestAnimationFrame(() => focusSelectAll());
+  }, []);
+  // What the rows show checked: every loaded row in "all matching".
+  const checked = useMemo(
+    () => (selection.allMatching ? new Set(loadedIds) : selection.ids),
+    [selection, loadedIds],
   );
+  const checkedEmails = useMemo(
+    () => (isEmpty(selection) ? [] : list.loaded.filter((e) => isChecked(selection, e.id))),
+    [selection, list.loaded],
+  );
+  const allLine = selectAllLine(selection, loadedIds, list.total);
 
   const mailbox = search ? undefined : mailboxes?.find((m) => m.id === mailboxId);
   const heading = search ? t('mail.search.results') : mailbox ? nameOf(mailbox) : t('shell.loading');
+  const allMatching = useMemo(
+    () =>
+      selection.allMatching && filter ? { filter, conversations, total: selection.allMatching.total } : null,
+    [selection.allMatching, filter, conversations],
+  );
   const savedMatch = search
     ? saved.find((s) => JSON.stringify(s.criteria) === JSON.stringify(search))
     : undefined;
@@ -294,10 +321,12 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
       (selected ?? listHeadingRef.current ?? document.getElementById('mail-list-heading'))?.focus();
     });
   };
-  // Messages moved or deleted out of the list (bulk action, drop on a folder).
+  // Messages moved or deleted out of the list (bulk action, drop on a folder). After "all matching",
+  // nothing stays selected.
   const onEmailsLeft = (ids: readonly string[], text: string) => {
     setNotice(text);
-    onCheck(ids, false);
+    if (selection.allMatching) setSelection(NO_SELECTION);
+    else onCheck(ids, false);
     if (emailId && ids.includes(emailId)) {
       setEmailId(null);
       backToList();
@@ -397,6 +426,25 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  // Escape clears the selection, unless it is meant for what has the focus (a field, a dialog, the
+  // composer or reader) or an action on the selection runs.
+  const hasSelection = !isEmpty(selection);
+  useEffect(() => {
+    if (!hasSelection || bulkBusy) return;
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || isTyping(event.target)) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest?.('dialog, .mail__reader')) return;
+      event.preventDefault();
+      setSelection(NO_SELECTION);
+      // The toolbar (and the focus, if it was there) goes: the focus goes to "select all".
+      if (target?.closest?.('.bulk, .select-all') || target === document.body)
+        requestAnimationFrame(() => focusSelectAll());
+    };
+    window.addEventListener('keydown', onEscape);
+    return () => window.removeEventListener('keydown', onEscape);
+  }, [hasSelection, bulkBusy]);
 
   if (loadError && !mailboxes) {
     return (
@@ -553,20 +601,33 @@ export function MailView({ mail, session, institution, onSignOut }: MailViewProp
           {quota ? <QuotaBar quota={quota} /> : null}
         </div>
         <div className="mail__list">
-          {checkedEmails.length > 0 && mailboxes ? (
+          {(checkedEmails.length > 0 || allMatching) && mailboxes ? (
             <BulkActions
               mail={mail}
               emails={checkedEmails}
+              allMatching={allMatching}
               mailboxes={mailboxes}
               currentMailboxId={search ? null : mailboxId}
               onKeywordChanged={onKeywordChanged}
               onLeft={onEmailsLeft}
-              onClear={() => setChecked(new Set())}
+              onClear={clearSelection}
+              onBusyChange={setBulkBusy}
             />
           ) : null}
+          <SelectAllBar
+            line={allLine}
+            mailbox={search ? null : heading}
+            conversations={conversations}
+            busy={bulkBusy}
+            onSelectAll={() => {
+              if (list.total !== null) setSelection(selectAllMatching(list.total));
+            }}
+            onClear={clearSelection}
+          />
           <MessageList
             checked={checked}
             onCheck={onCheck}
+            allMatching={selection.allMatching !== null}
             conversations={conversations}
             onConversationsChange={switchConversations}
             list={list}

@@ -8,7 +8,9 @@
  * Shift+click on a checkbox checks the range from the last one checked.
  *
  * Rows can be dragged onto a folder (email-drag.ts): the checked rows if the dragged one is checked,
- * otherwise that row alone. The "Move to" form does the same without dragging (WCAG 2.5.7).
+ * otherwise that row alone. The "Move to" form does the same without dragging (WCAG 2.5.7). While
+ * every message of the query is selected ("all matching"), rows are not dragged: the toolbar's
+ * "Move to" acts on all of them, a drop would act on the loaded ones only.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type DragEvent, type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
@@ -36,6 +38,8 @@ export interface MessageListProps {
   /** The rows checked for a bulk action. */
   checked: ReadonlySet<string>;
   onCheck: (emailIds: readonly string[], on: boolean) => void;
+  /** Every message of the query is selected (not only the rows loaded): no dragging then. */
+  allMatching?: boolean;
   /** One row per conversation, and the switch between that and one row per message. */
   conversations: boolean;
   onConversationsChange: (on: boolean) => void;
@@ -51,6 +55,7 @@ export function MessageList({
   actions,
   checked,
   onCheck,
+  allMatching = false,
   conversations,
   onConversationsChange,
 }: MessageListProps) {
@@ -198,6 +203,7 @@ export function MessageList({
                     checked={checked.has(email.id)}
                     onToggle={toggle}
                     onDragStart={onDragStart}
+                    draggable={!allMatching}
                     selected={email.id === selectedId}
                     showRecipients={showRecipients}
                     locale={intl}
@@ -221,6 +227,7 @@ function Row({
   checked,
   onToggle,
   onDragStart,
+  draggable,
   selected,
   showRecipients,
   locale,
@@ -231,6 +238,7 @@ function Row({
   checked: boolean;
   onToggle: (index: number, range: boolean) => void;
   onDragStart: (event: DragEvent<HTMLElement>, email: EmailSummary) => void;
+  draggable: boolean;
   selected: boolean;
   showRecipients: boolean;
   locale: string;
@@ -268,8 +276,8 @@ function Row({
         type="button"
         className={`mail-row__button${unread ? ' mail-row__button--unread' : ''}${selected ? ' mail-row__button--selected' : ''}`}
         aria-current={selected ? 'true' : undefined}
-        draggable
-        onDragStart={(event) => onDragStart(event, email)}
+        draggable={draggable}
+        onDragStart={draggable ? (event) => onDragStart(event, email) : undefined}
         onClick={() => onOpen(email)}
       >
         <span className="mail-row__line">

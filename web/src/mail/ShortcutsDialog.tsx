@@ -18,7 +18,7 @@ export const ShortcutsDialog = forwardRef<HTMLDialogElement>(function ShortcutsD
         </thead>
         <tbody>
           {SHORTCUTS.map((shortcut) => (
-            <tr key={shortcut.key}>
+            <tr key={`${shortcut.key} ${shortcut.action}`}>
               <td>
                 <kbd>{shortcut.label ?? shortcut.key}</kbd>
               </td>

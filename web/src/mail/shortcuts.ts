@@ -28,6 +28,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'u', action: 'shortcuts.back' },
   { key: 'Ctrl+Enter', action: 'shortcuts.send' },
   { key: 'Escape', action: 'shortcuts.closeComposer' },
+  { key: 'Escape', action: 'mail.select.escape' },
   { key: '?', action: 'shortcuts.help' },
 ];
 

@@ -28,7 +28,13 @@ export interface JmapSession {
   uploadUrl: string;
   eventSourceUrl: string;
   maxSizeUpload: number;
+  /** Most objects one /get and one /set call take (RFC 8620 §2 maxObjectsInGet / maxObjectsInSet). */
+  maxObjectsInGet: number;
+  maxObjectsInSet: number;
 }
+
+/** What the limits are taken as when the session does not say (RFC 8620 suggests at least 500). */
+const DEFAULT_MAX_OBJECTS = 500;
 
 export class JmapMethodError extends Error {
   readonly type: string;
@@ -64,6 +70,9 @@ export function createJmapClient(api: ApiClient): JmapClient {
     const raw = await api.get<RawSession>('/jmap/session');
     const accountId = raw.primaryAccounts[MAIL_CAPABILITY];
     if (!accountId) throw new Error('the JMAP session names no mail account');
+    const core = raw.capabilities[CORE_CAPABILITY];
+    const limit = (value: unknown) =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_OBJECTS;
     return {
       accountId,
       username: raw.username,
@@ -71,7 +80,9 @@ export function createJmapClient(api: ApiClient): JmapClient {
       downloadUrl: raw.downloadUrl,
       uploadUrl: raw.uploadUrl,
       eventSourceUrl: raw.eventSourceUrl,
-      maxSizeUpload: Number(raw.capabilities[CORE_CAPABILITY]?.maxSizeUpload ?? 0),
+      maxSizeUpload: Number(core?.maxSizeUpload ?? 0),
+      maxObjectsInGet: limit(core?.maxObjectsInGet),
+      maxObjectsInSet: limit(core?.maxObjectsInSet),
     };
   };
 
