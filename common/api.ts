@@ -119,6 +119,25 @@ export interface DirectorySearchResult {
   results: DirectoryEntry[];
 }
 
+/** One session of GET /api/sessions ("Sessions actives"). */
+export interface SessionEntry {
+  id: string;
+  /** The session of this request. */
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string | null;
+  /** "Firefox 132", or null when the browser did not say something we recognise. */
+  browser: string | null;
+  os: string | null;
+  mobile: boolean;
+}
+
+export interface SessionList {
+  sessions: SessionEntry[];
+  idleTimeoutMs: number;
+}
+
 /** An app password as the settings list it: never the secret. */
 export interface AppPasswordInfo {
   id: string;

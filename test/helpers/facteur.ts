@@ -30,7 +30,12 @@ export interface TestServer {
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** `facteur user add --first FIRST --last LAST --domain ac-test.fr ...extra`, which must succeed. */
   addUser(first: string, last: string, ...extra: string[]): Promise<{ stdout: string }>;
-  client(): HttpClient;
+  /**
+   * A web client. Clients of one server share one device cookie, as tabs of one browser do, so
+   * that signing in again does not count as a new device (which puts a notice in the Inbox);
+   * `{ newDevice: true }` is another browser.
+   */
+  client(options?: { newDevice?: boolean }): HttpClient;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,7 @@ export async function startTestServer(
     resolver: options.resolver ?? createFakeResolver({}),
   });
   const baseUrl = `http://127.0.0.1:${server.httpPort}`;
+  const sharedDevice: DeviceCookie = { value: undefined };
   const cli = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
@@ -93,7 +99,8 @@ export async function startTestServer(
       if (result.code !== 0) throw new Error(`user add ${first} ${last} failed: ${result.stderr}`);
       return result;
     },
-    client: () => new HttpClient(baseUrl),
+    client: (clientOptions = {}) =>
+      new HttpClient(baseUrl, clientOptions.newDevice ? undefined : sharedDevice),
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -108,12 +115,24 @@ export async function startTestServer(
 }
 
 /** A cookie-keeping JSON client that behaves like the web client (CSRF double-submit). */
+export interface DeviceCookie {
+  value: string | undefined;
+}
+
+const DEVICE_COOKIE = 'facteur_device';
+
 export class HttpClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** The device cookie shared with other clients (one browser), if any. */
+    private readonly device?: DeviceCookie,
+  ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     if (method !== 'GET' && !this.cookies.has(CSRF_COOKIE)) await this.request('GET', '/api/portal');
+    if (this.device?.value !== undefined && !this.cookies.has(DEVICE_COOKIE))
+      this.cookies.set(DEVICE_COOKIE, this.device.value);
     const csrf = this.cookies.get(CSRF_COOKIE);
     // A Buffer is sent as is (uploads: give its content-type in `headers`); anything else as JSON.
     const raw = Buffer.isBuffer(body);
@@ -133,6 +152,7 @@ export class HttpClient {
       const cleared = value === '' || attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
       if (cleared) this.cookies.delete(name.trim());
       else this.cookies.set(name.trim(), value.trim());
+      if (this.device && name.trim() === DEVICE_COOKIE && !cleared) this.device.value = value.trim();
     }
     const text = await response.text();
     const json =

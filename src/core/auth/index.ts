@@ -11,14 +11,20 @@ export {
 } from './app-passwords.js';
 export { MAX_AUDIT_WINDOW, readAudit } from './audit.js';
 export { type ClientThrottle, createClientThrottle, MAX_TRACKED_CLIENTS } from './client-throttle.js';
+export { DEVICE_TOKEN_MAX_AGE_MS, recordSignInDevice } from './devices.js';
 export { changePassword, passwordViolations } from './password-change.js';
 export {
   type ActiveSession,
   assertPasswordChanged,
   closeOtherSessions,
   closeSession,
+  closeSessionById,
+  listSessions,
   openSession,
+  publicSessionId,
   resumeSession,
   type SessionCredentials,
+  type SessionView,
+  signOutOtherSessions,
 } from './sessions.js';
 export { MAX_PASSWORD_LENGTH, type SignInAttempt, verifySignIn } from './sign-in.js';

@@ -8,9 +8,11 @@
  *   whichever comes first. Activity is written at most once a minute to spare the database.
  */
 import { UserError } from '../../lib/errors/index.js';
+import { describeUserAgent } from '../../lib/user-agent/index.js';
 import { randomToken, sha256Hex } from '../../platform/crypto/index.js';
 import {
   type Account,
+  appendAudit,
   deleteSession,
   findAccountById,
   findSession,
@@ -96,6 +98,84 @@ export async function closeOtherSessions(
     closed++;
   }
   return closed;
+}
+
+/** The owner ends every other session of theirs ("Déconnecter les autres sessions"). @returns how many. */
+export async function signOutOtherSessions(
+  ctx: CoreContext,
+  account: Account,
+  keepSessionId: string,
+): Promise<number> {
+  const closed = await closeOtherSessions(ctx, account.id, keepSessionId);
+  await appendAudit(ctx.db, {
+    at: ctx.clock.now(),
+    actor: account.id,
+    action: 'session.revoked_others',
+    target: account.identifier,
+    details: { count: closed },
+  });
+  return closed;
+}
+
+/** A session as its owner sees it in "Sessions actives". */
+export interface SessionView {
+  /** Not the session id: a digest of it, enough to name it, useless as a credential. */
+  id: string;
+  current: boolean;
+  createdAt: number;
+  lastSeenAt: number;
+  ip: string | null;
+  browser: string | null;
+  os: string | null;
+  mobile: boolean;
+}
+
+export function publicSessionId(session: Session): string {
+  return sha256Hex(session.id).slice(0, 32);
+}
+
+/** The account's live sessions: the caller's (`currentId`) first, then the most recently active. */
+export async function listSessions(
+  ctx: CoreContext,
+  accountId: string,
+  currentId: string,
+): Promise<SessionView[]> {
+  const now = ctx.clock.now();
+  return (await listAccountSessions(ctx.db, accountId))
+    .filter((s) => s.expires_at > now && s.created_at + ctx.auth.sessionMaxMs > now)
+    .map((s) => ({
+      id: publicSessionId(s),
+      current: s.id === currentId,
+      createdAt: s.created_at,
+      lastSeenAt: s.last_seen_at,
+      ip: s.ip,
+      ...describeUserAgent(s.user_agent),
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/**
+ * Ends one of the account's sessions, named by its public id.
+ * @returns the ended session, or undefined when the account has none such.
+ */
+export async function closeSessionById(
+  ctx: CoreContext,
+  account: Account,
+  publicId: string,
+): Promise<Session | undefined> {
+  const session = (await listAccountSessions(ctx.db, account.id)).find(
+    (s) => publicSessionId(s) === publicId,
+  );
+  if (!session) return undefined;
+  await deleteSession(ctx.db, account.id, session.id);
+  await appendAudit(ctx.db, {
+    at: ctx.clock.now(),
+    actor: account.id,
+    action: 'session.revoked',
+    target: account.identifier,
+    details: { ip: session.ip },
+  });
+  return session;
 }
 
 export function assertPasswordChanged(account: Account): void {

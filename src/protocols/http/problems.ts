@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'auth.password_change_required': 403,
   'password.current_wrong': 403,
   'app_password.not_found': 404,
+  'session.not_found': 404,
   'app_password.limit': 409,
   'csrf.invalid': 403,
   'account.not_found': 404,

@@ -28,6 +28,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerSessionListRoutes } from './routes/sessions.js';
 
 /** API bodies are small JSON documents; attachments will have their own upload route and limit. */
 export const MAX_API_BODY_BYTES = 64 * 1024;
@@ -98,6 +99,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerSessionRoutes(app, options.ctx, options.throttle);
   registerPasswordRoutes(app, options.ctx);
   registerAppPasswordRoutes(app, options.ctx);
+  registerSessionListRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
   registerDirectoryRoutes(app, options.ctx);
   registerJmapRoutes(app, options.ctx, options.throttle, options.maxUploadBytes);

@@ -2,11 +2,23 @@
  * The session cookie and the request decoration that resolves it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type ActiveSession, resumeSession } from '../../core/auth/index.js';
+import { type ActiveSession, DEVICE_TOKEN_MAX_AGE_MS, resumeSession } from '../../core/auth/index.js';
 import type { CoreContext } from '../../core/context.js';
 import { UserError } from '../../lib/errors/index.js';
 
 export const SESSION_COOKIE = 'facteur_session';
+/** The browser's device token (core/auth/devices.ts): not a credential, kept across sessions. */
+export const DEVICE_COOKIE = 'facteur_device';
+
+export function setDeviceCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  reply.setCookie(DEVICE_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    maxAge: Math.floor(DEVICE_TOKEN_MAX_AGE_MS / 1000),
+  });
+}
 
 export function setSessionCookie(
   request: FastifyRequest,

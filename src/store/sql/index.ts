@@ -80,6 +80,7 @@ export {
   updateIdentity,
   upsertIdentityOverride,
 } from './identities.js';
+export { recordDevice } from './known-devices.js';
 export {
   accountHasBlob,
   type ChangeSummary,

@@ -311,6 +311,14 @@ export interface DirectoryEntryTable {
   directory_key: string;
 }
 
+/** A browser an account signed in from (0013): the SHA-256 of its device cookie. */
+export interface KnownDeviceTable {
+  account_id: string;
+  device_hash: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
+
 /** A notice or planned maintenance shown to every user (0012). */
 export interface AnnouncementTable {
   id: string;
@@ -382,6 +390,7 @@ export interface Database {
   directory_entries: DirectoryEntryTable;
   app_passwords: AppPasswordTable;
   announcements: AnnouncementTable;
+  known_devices: KnownDeviceTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -6,6 +6,7 @@ import type {
   CreatedAppPasswordInfo,
   PortalInfo,
   SessionInfo,
+  SessionList,
   SignInRequest,
 } from '../../../common/api.js';
 import { type ApiClient, createApiClient } from './client';
@@ -23,6 +24,9 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     createAppPassword: (request: CreateAppPasswordRequest) =>
       client.post<CreatedAppPasswordInfo>('/api/app-passwords', request),
     revokeAppPassword: (id: string) => client.delete(`/api/app-passwords/${encodeURIComponent(id)}`),
+    listSessions: () => client.get<SessionList>('/api/sessions'),
+    endSession: (id: string) => client.delete(`/api/sessions/${encodeURIComponent(id)}`),
+    endOtherSessions: () => client.post<{ closed: number }>('/api/sessions/sign-out-others', {}),
   };
 }
 

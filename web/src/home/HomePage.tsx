@@ -61,6 +61,13 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('home.mailClients.link')}
         </Link>
       </p>
+      <h2 className="home__section">{t('sessions.heading')}</h2>
+      <p>{t('sessions.home.intro')}</p>
+      <p>
+        <Link to="sessions" className="button button--secondary">
+          {t('sessions.home.link')}
+        </Link>
+      </p>
       <h2 className="home__section">{t('appPasswords.heading')}</h2>
       <p>{t('appPasswords.home.intro')}</p>
       <p>

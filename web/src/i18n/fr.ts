@@ -514,6 +514,30 @@ export const fr = {
   'setup.password.heading': 'Mot de passe',
   'setup.password.body':
     'Utilisez un mot de passe d’application créé pour ce logiciel : vous pourrez le révoquer sans toucher au mot de passe de votre compte. Le mot de passe de votre compte fonctionne aussi, tant que la double authentification n’est pas activée ; si vous le changez, vos mots de passe d’application sont révoqués.',
+  'sessions.heading': 'Sessions actives',
+  'sessions.intro':
+    'Les navigateurs connectés à votre messagerie. Une session inutilisée pendant {minutes} minutes se ferme d’elle-même. Si vous ne reconnaissez pas un appareil, déconnectez-le et changez votre mot de passe.',
+  'sessions.loadError': 'Impossible de lire vos sessions.',
+  'sessions.list.heading': 'Sessions ouvertes : {count}',
+  'sessions.device': '{browser} sur {os}',
+  'sessions.unknownDevice': 'Navigateur inconnu',
+  'sessions.current': 'cet appareil',
+  'sessions.ip': 'Adresse IP : {ip}',
+  'sessions.unknownIp': 'inconnue',
+  'sessions.createdAt': 'Connecté le {date}',
+  'sessions.lastSeen': 'Dernière activité le {date}',
+  'sessions.signOut': 'Déconnecter',
+  'sessions.signOut.named': 'Déconnecter {device}',
+  'sessions.signOutThis': 'Me déconnecter',
+  'sessions.signOutOthers': 'Déconnecter toutes les autres sessions',
+  'sessions.ended': '{device} est déconnecté.',
+  'sessions.othersEnded': 'Autres sessions déconnectées : {count}.',
+  'sessions.error': 'La session n’a pas pu être fermée. Réessayez dans un instant.',
+  'sessions.note':
+    'Une connexion depuis un nouvel appareil vous est signalée par un message dans votre boîte de réception. Les logiciels de messagerie n’ouvrent pas de session ici : révoquez leur mot de passe d’application.',
+  'sessions.home.intro':
+    'Les appareils connectés à votre messagerie, pour déconnecter ceux que vous ne reconnaissez pas.',
+  'sessions.home.link': 'Voir mes sessions actives',
   'appPasswords.heading': 'Mots de passe d’application',
   'appPasswords.intro':
     'Un mot de passe d’application permet à un logiciel de messagerie (téléphone, Thunderbird, Outlook) de se connecter à votre boîte sans connaître le mot de passe de votre compte. Créez-en un par appareil : vous pourrez le révoquer sans toucher aux autres.',

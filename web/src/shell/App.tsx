@@ -16,6 +16,7 @@ import { usePortal } from './use-portal';
 const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
 const VacationPage = lazy(() => import('../settings/VacationPage'));
 const AppPasswordsPage = lazy(() => import('../settings/AppPasswordsPage'));
+const SessionsPage = lazy(() => import('../settings/SessionsPage'));
 
 function PageLoading() {
   const t = useT();
@@ -73,6 +74,21 @@ export function App() {
               return (
                 <Suspense fallback={<PageLoading />}>
                   <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
+                </Suspense>
+              );
+            }
+            if (router.route === 'sessions') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <SessionsPage
+                    api={api}
+                    portal={portal}
+                    focusHeading={focusHeading}
+                    onSignedOut={() => {
+                      router.navigate('home', { replace: true });
+                      props.onSignOut();
+                    }}
+                  />
                 </Suspense>
               );
             }

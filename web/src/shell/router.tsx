@@ -20,7 +20,14 @@ import {
   useState,
 } from 'react';
 
-export type Route = 'home' | 'mail' | 'mailClientSetup' | 'identities' | 'vacation' | 'appPasswords';
+export type Route =
+  | 'home'
+  | 'mail'
+  | 'mailClientSetup'
+  | 'identities'
+  | 'vacation'
+  | 'appPasswords'
+  | 'sessions';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
@@ -29,6 +36,7 @@ const PATHS: Readonly<Record<Route, string>> = {
   identities: '/parametres/identites',
   vacation: '/parametres/absence',
   appPasswords: '/parametres/mots-de-passe-application',
+  sessions: '/parametres/sessions',
 };
 
 export function pathForRoute(route: Route): string {

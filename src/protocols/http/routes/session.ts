@@ -1,12 +1,26 @@
 /**
- * Sign in, who am I, sign out: /api/session (see common/api.ts).
+ * Sign in, who am I, sign out: /api/session (see common/api.ts). A sign-in also records the browser's
+ * device token (core/auth/devices.ts), so that a new device is told to the account's owner.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type ClientThrottle, closeSession, openSession, verifySignIn } from '../../../core/auth/index.js';
+import {
+  type ClientThrottle,
+  closeSession,
+  openSession,
+  recordSignInDevice,
+  verifySignIn,
+} from '../../../core/auth/index.js';
 import type { CoreContext } from '../../../core/context.js';
 import { InputError } from '../../../lib/errors/index.js';
-import { clearSessionCookie, requireSession, SESSION_COOKIE, setSessionCookie } from '../session-cookie.js';
+import {
+  clearSessionCookie,
+  DEVICE_COOKIE,
+  requireSession,
+  SESSION_COOKIE,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../session-cookie.js';
 import { presentSession } from './present.js';
 
 const SignInBody = z.object({
@@ -28,11 +42,15 @@ export function registerSessionRoutes(
     const parsed = SignInBody.safeParse(request.body);
     if (!parsed.success) throw new InputError('request.invalid', 'login and password are required');
     const account = await verifySignIn(ctx, throttle, { ...parsed.data, client: request.ip });
-    const { token } = await openSession(ctx, account, {
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-    });
+    const userAgent = request.headers['user-agent'] ?? null;
+    const { token } = await openSession(ctx, account, { ip: request.ip, userAgent });
     setSessionCookie(request, reply, token, ctx.auth.sessionMaxMs);
+    const device = await recordSignInDevice(ctx, account, {
+      token: request.cookies[DEVICE_COOKIE],
+      ip: request.ip,
+      userAgent,
+    });
+    setDeviceCookie(request, reply, device.token);
     return presentSession(ctx, account);
   });
 

@@ -1,0 +1,108 @@
+/**
+ * "Sessions actives" in Chromium: Nadia signs in on a second browser; the first one finds the
+ * "Nouvelle connexion" notice in its Inbox, lists both sessions (this one marked), signs the other
+ * out (which then lands on the sign-in page), and finally signs itself out from the list. axe-core
+ * on the page in French (1440) and English dark (360).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ActiveUser,
+  activateUser,
+  assertBuilt,
+  axeViolations,
+  collectConsoleErrors,
+  launchBrowser,
+  type ServerProcess,
+  screenshot,
+  startServerProcess,
+} from './browser.js';
+
+const PASSWORD = 'Cadran-Solaire-Ete-42!';
+
+let server: ServerProcess;
+let browser: Browser;
+let nadia: ActiveUser;
+// Tests run shuffled: each has its own user.
+let omar: ActiveUser;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startServerProcess();
+  browser = await launchBrowser();
+  nadia = await activateUser(server, browser, 'Nadia', 'Benali', PASSWORD);
+  omar = await activateUser(server, browser, 'Omar', 'Haddad', PASSWORD);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('active sessions', () => {
+  it('reports a new device, lists the sessions and signs them out', async () => {
+    // A second browser, signed in through the portal.
+    const other = await browser.newContext({ locale: 'fr-FR' });
+    const otherPage = await other.newPage();
+    await otherPage.goto(server.baseUrl);
+    await otherPage.getByLabel('Identifiant ou adresse électronique').fill(nadia.identifier);
+    await otherPage.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await otherPage.getByRole('button', { name: 'Se connecter' }).click();
+    await otherPage.getByRole('heading', { name: /Bonjour Nadia/ }).waitFor();
+
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 1440, height: 900 },
+      storageState: nadia.state,
+    });
+    const page = await context.newPage();
+    const errors = collectConsoleErrors(page);
+    await page.goto(`${server.baseUrl}/courrier`);
+    await page.locator('.mail-row').filter({ hasText: 'Nouvelle connexion à votre messagerie' }).waitFor();
+
+    await page.goto(`${server.baseUrl}/parametres/sessions`);
+    await page.getByRole('heading', { level: 1, name: 'Sessions actives' }).waitFor();
+    await page.getByRole('heading', { name: 'Sessions ouvertes : 2' }).waitFor();
+    await page.getByText('— cet appareil').waitFor();
+    await page
+      .getByText(/^Chrome \d+ sur Linux$/)
+      .first()
+      .waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'sessions-fr-1440');
+
+    await page.getByRole('button', { name: /^Déconnecter Chrome/ }).click();
+    await page.getByRole('status').filter({ hasText: 'est déconnecté.' }).waitFor();
+    await page.getByRole('heading', { name: 'Sessions ouvertes : 1' }).waitFor();
+    await otherPage.reload();
+    await otherPage.getByRole('heading', { level: 1, name: 'Connexion à votre messagerie' }).waitFor();
+
+    await page.getByRole('button', { name: 'Me déconnecter' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connexion à votre messagerie' }).waitFor();
+    expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+    await context.close();
+    await other.close();
+  });
+
+  it('fits a 360 px phone in English with the dark theme', async () => {
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 360, height: 740 },
+      colorScheme: 'dark',
+    });
+    const page = await context.newPage();
+    await page.goto(server.baseUrl);
+    await page.getByLabel('Identifiant ou adresse électronique').fill(omar.identifier);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: /Bonjour Omar/ }).waitFor();
+    await page.goto(`${server.baseUrl}/parametres/sessions`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Active sessions' }).waitFor();
+    await page.getByText('— this device').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'sessions-en-dark-360');
+    await context.close();
+  });
+});
