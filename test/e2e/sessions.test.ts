@@ -1,8 +1,9 @@
 /**
  * "Sessions actives" in Chromium: Nadia signs in on a second browser; the first one finds the
  * "Nouvelle connexion" notice in its Inbox, lists both sessions (this one marked), signs the other
- * out (which then lands on the sign-in page), and finally signs itself out from the list. axe-core
- * on the page in French (1440) and English dark (360).
+ * out (which then lands on the sign-in page), and finally signs itself out from the list. Paul
+ * changes his password from the settings, which signs his other browser out. axe-core on the
+ * pages in French (1440) and English dark (360).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ let browser: Browser;
 let nadia: ActiveUser;
 // Tests run shuffled: each has its own user.
 let omar: ActiveUser;
+let paul: ActiveUser;
 
 beforeAll(async () => {
   assertBuilt();
@@ -32,6 +34,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   nadia = await activateUser(server, browser, 'Nadia', 'Benali', PASSWORD);
   omar = await activateUser(server, browser, 'Omar', 'Haddad', PASSWORD);
+  paul = await activateUser(server, browser, 'Paul', 'Lemaire', PASSWORD);
 }, 120_000);
 
 afterAll(async () => {
@@ -104,5 +107,42 @@ describe('active sessions', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'sessions-en-dark-360');
     await context.close();
+  });
+
+  it('changes the password from the settings, signing the other sessions out', async () => {
+    const other = await browser.newContext({ locale: 'fr-FR', storageState: paul.state });
+    const otherPage = await other.newPage();
+    await otherPage.goto(`${server.baseUrl}/parametres/sessions`);
+    await otherPage.getByRole('heading', { level: 1, name: 'Sessions actives' }).waitFor();
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors = collectConsoleErrors(page);
+    await page.goto(server.baseUrl);
+    await page.getByLabel('Identifiant ou adresse électronique').fill(paul.identifier);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('link', { name: 'Changer mon mot de passe' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Changer mon mot de passe' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    const next = 'Horloge-Parlante-Hiver-77!';
+    await page.getByLabel('Mot de passe actuel').fill('Pas-le-bon-mot-de-passe-1!');
+    await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(next);
+    await page.getByLabel('Confirmer le nouveau mot de passe').fill(next);
+    await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Le mot de passe n’a pas été changé' }).waitFor();
+    await page.getByLabel('Mot de passe actuel').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await page.getByRole('status').filter({ hasText: 'Votre mot de passe a été changé.' }).waitFor();
+    expect(await page.getByLabel('Nouveau mot de passe', { exact: true }).inputValue()).toBe('');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'password-settings-fr-1440');
+
+    await otherPage.reload();
+    await otherPage.getByRole('heading', { level: 1, name: 'Connexion à votre messagerie' }).waitFor();
+    expect(errors.filter((e) => !/status of (401|403)/.test(e))).toEqual([]);
+    await context.close();
+    await other.close();
   });
 });

@@ -142,5 +142,21 @@ describe('sessions and new devices', () => {
     expect(audit.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['session.new_device', 'session.revoked', 'session.revoked_others']),
     );
+    const signIns = JSON.parse(
+      (await t.cli('audit', 'list', '--user', 'sdupont', '--action', 'auth.', '--json')).stdout,
+    );
+    expect(signIns.map((e: { action: string }) => e.action)).toContain('auth.signin');
+    const failed = await t
+      .client()
+      .request('POST', '/api/session', { login: 'sdupont', password: 'Mauvais-1234!' });
+    expect(failed.status).toBe(401);
+    const [last] = JSON.parse(
+      (await t.cli('audit', 'list', '--user', 'sdupont', '--limit', '1', '--json')).stdout,
+    );
+    expect(last).toMatchObject({
+      action: 'auth.signin_failed',
+      details: { client: '127.0.0.1', protocol: 'web' },
+    });
+    expect(JSON.stringify(last)).not.toContain('Mauvais');
   });
 });

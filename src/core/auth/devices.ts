@@ -6,6 +6,7 @@
  * Implementation notes
  * - Only the token's SHA-256 is stored (store/sql/known-devices.ts). A cookie that is not a token
  *   of ours is replaced, not trusted.
+ * - Every web sign-in is audited: `auth.signin`, or `session.new_device` for a new device.
  * - The very first sign-in of an account sends nothing: every device is new then, and a notice
  *   would only teach people to ignore the next one.
  * - The notice is delivered like a DSN (core/outbound/bounce.ts): straight into the Inbox, whatever
@@ -45,15 +46,15 @@ export async function recordSignInDevice(
   const token = device.token !== undefined && TOKEN.test(device.token) ? device.token : randomToken(32);
   const now = ctx.clock.now();
   const seen = await recordDevice(ctx.db, account.id, sha256Hex(token), now);
-  if (seen !== 'new') return { token, notified: false };
   const { browser, os } = describeUserAgent(device.userAgent);
   await appendAudit(ctx.db, {
     at: now,
     actor: account.id,
-    action: 'session.new_device',
+    action: seen === 'new' ? 'session.new_device' : 'auth.signin',
     target: account.identifier,
     details: { ip: device.ip, browser, os },
   });
+  if (seen !== 'new') return { token, notified: false };
   try {
     await deliverNotice(ctx, account, { at: now, ip: device.ip, browser, os });
     return { token, notified: true };

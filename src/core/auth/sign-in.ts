@@ -8,6 +8,8 @@
  *   locked. `auth.disabled` is only said after a correct password.
  * - The failure counter and the lock are updated in one statement (store), exact under concurrency.
  * - Every failure also counts against the client address (client-throttle.ts).
+ * - A wrong password for a known account is audited (`auth.signin_failed`, with the client and the
+ *   protocol); an unknown login is only logged, since it names nobody.
  * - Mail protocols (`appPasswords` given) also take the account's app passwords (app-passwords.ts),
  *   checked first since that costs one keyed hash; the web sign-in never does.
  */
@@ -100,6 +102,13 @@ export async function verifySignIn(
       });
       throw lockedError(updated.locked_until as number);
     }
+    await appendAudit(ctx.db, {
+      at: now,
+      actor: 'system',
+      action: 'auth.signin_failed',
+      target: account.identifier,
+      details: { client: attempt.client, protocol: options.appPasswords ?? 'web' },
+    });
     return fail(ctx, throttle, attempt, 'wrong password');
   }
   if (!isAccountUsable(account, now)) {

@@ -12,12 +12,14 @@
  *   2^53, where the conversion is exact. The parser is per pool: the global `pg.types` would change
  *   the behaviour of every other pg user in the process.
  * - A dedicated schema (tests, several instances on one server) is created if missing and put alone
- *   on every connection's search_path, so an unqualified table never resolves to another schema.
+ *   on every connection's search_path, so an unqualified table never resolves to another schema;
+ *   introspection (the migrator's) reads that schema only (current-schema-introspector.ts).
  * - Nothing here is chosen at import time: the composition root calls `openDatabase` with its config.
  */
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { CurrentSchemaPostgresDialect } from './current-schema-introspector.js';
 import type { SqlDialect } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database as Schema } from './schema.js';
@@ -109,7 +111,7 @@ async function openPostgres(options: Extract<OpenDatabaseOptions, { kind: 'postg
     options.onConnectionError ??
     ((error: Error) => process.emitWarning(`PostgreSQL pool connection error: ${error.message}`));
   pool.on('error', onConnectionError);
-  return wrap(new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return wrap(new Kysely<Schema>({ dialect: new CurrentSchemaPostgresDialect({ pool }) }), 'postgres');
 }
 
 function parserFor(oid: number, format?: 'text' | 'binary'): unknown {

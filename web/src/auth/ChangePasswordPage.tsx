@@ -27,6 +27,11 @@ export interface ChangePasswordPageProps {
   onChanged: (session: SessionInfo) => void;
   onSignOut: () => void;
   focusHeading: boolean;
+  /**
+   * `required`: the provisional password must go before anything else (the auth gate). `voluntary`:
+   * "Changer mon mot de passe" from the settings; it stays on the page and says it worked.
+   */
+  mode?: 'required' | 'voluntary';
 }
 
 interface FieldErrors {
@@ -49,7 +54,10 @@ export default function ChangePasswordPage({
   onChanged,
   onSignOut,
   focusHeading,
+  mode = 'required',
 }: ChangePasswordPageProps) {
+  const voluntary = mode === 'voluntary';
+  const [changed, setChanged] = useState(0);
   const t = useT();
   const { locale } = useLocale();
   const [current, setCurrent] = useState('');
@@ -116,6 +124,12 @@ export default function ChangePasswordPage({
     setSubmitError(null);
     try {
       const updated = await api.changePassword({ currentPassword: current, newPassword: next });
+      if (voluntary) {
+        setCurrent('');
+        setNext('');
+        setConfirm('');
+        setChanged((n) => n + 1);
+      }
       onChanged(updated);
     } catch (caught) {
       if (!isApiError(caught)) throw caught;
@@ -141,10 +155,15 @@ export default function ChangePasswordPage({
   return (
     <section className="card card--wide" aria-labelledby="change-password-heading">
       <PageHeading id="change-password-heading" focusOnMount={focusHeading}>
-        {t('changePassword.heading')}
+        {voluntary ? t('changePassword.voluntary.heading') : t('changePassword.heading')}
       </PageHeading>
-      <p className="lead">{t('changePassword.intro')}</p>
-      <p>{t('changePassword.introDetail')}</p>
+      <p className="lead">{voluntary ? t('changePassword.voluntary.intro') : t('changePassword.intro')}</p>
+      <p>{voluntary ? t('changePassword.voluntary.introDetail') : t('changePassword.introDetail')}</p>
+      {changed > 0 && !submitError ? (
+        <Alert key={changed} kind="success" role="status" focusOnMount>
+          <p>{t('changePassword.voluntary.success')}</p>
+        </Alert>
+      ) : null}
 
       {submitError ? (
         <Alert key={submitError.attempt} kind="error" title={t('changePassword.errorTitle')} focusOnMount>
@@ -230,10 +249,14 @@ export default function ChangePasswordPage({
           onChange={(e) => setConfirm(e.target.value)}
         />
         <div className="form__actions">
-          <Button type="submit">{t('changePassword.submit')}</Button>
-          <Button variant="secondary" onClick={onSignOut}>
-            {t('shell.signOut')}
+          <Button type="submit" disabled={pending}>
+            {t('changePassword.submit')}
           </Button>
+          {voluntary ? null : (
+            <Button variant="secondary" onClick={onSignOut}>
+              {t('shell.signOut')}
+            </Button>
+          )}
         </div>
       </form>
     </section>

@@ -61,6 +61,11 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('home.mailClients.link')}
         </Link>
       </p>
+      <p>
+        <Link to="password" className="button button--secondary">
+          {t('changePassword.home.link')}
+        </Link>
+      </p>
       <h2 className="home__section">{t('sessions.heading')}</h2>
       <p>{t('sessions.home.intro')}</p>
       <p>

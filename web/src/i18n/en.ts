@@ -72,6 +72,12 @@ export const en: Catalogue = {
   'changePassword.new.hint':
     'Tip: a few unrelated words, separated by symbols and with a digit, are easy to remember and hard to guess.',
   'changePassword.confirm.label': 'Confirm new password',
+  'changePassword.voluntary.heading': 'Change my password',
+  'changePassword.voluntary.intro': 'Choose a new password for your account.',
+  'changePassword.voluntary.introDetail':
+    'Your other sessions will be signed out and your app passwords revoked: enter the new password, or new app passwords, in your mail apps.',
+  'changePassword.voluntary.success': 'Your password has been changed. Your other sessions are signed out.',
+  'changePassword.home.link': 'Change my password',
   'changePassword.submit': 'Change password',
   'changePassword.errorTitle': 'Your password was not changed',
   'changePassword.violationsIntro': 'The new password does not follow the rules:',

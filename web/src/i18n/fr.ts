@@ -75,6 +75,13 @@ export const fr = {
   'changePassword.new.hint':
     'Astuce : quelques mots sans rapport, séparés par des symboles et complétés d’un chiffre, se retiennent facilement et se devinent difficilement.',
   'changePassword.confirm.label': 'Confirmer le nouveau mot de passe',
+  'changePassword.voluntary.heading': 'Changer mon mot de passe',
+  'changePassword.voluntary.intro': 'Choisissez un nouveau mot de passe pour votre compte.',
+  'changePassword.voluntary.introDetail':
+    'Vos autres sessions seront déconnectées et vos mots de passe d’application révoqués : saisissez le nouveau mot de passe, ou de nouveaux mots de passe d’application, dans vos logiciels de messagerie.',
+  'changePassword.voluntary.success':
+    'Votre mot de passe a été changé. Vos autres sessions sont déconnectées.',
+  'changePassword.home.link': 'Changer mon mot de passe',
   'changePassword.submit': 'Changer le mot de passe',
   'changePassword.errorTitle': 'Le mot de passe n’a pas été changé',
   'changePassword.violationsIntro': 'Le nouveau mot de passe ne respecte pas les règles :',

@@ -7,6 +7,7 @@ import { useT } from '../i18n/locale-context';
 import { createJmapClient } from '../mail/jmap/jmap-client';
 import { createMailApi } from '../mail/jmap/mail-api';
 import { MailView } from '../mail/MailView';
+import { Breadcrumb } from '../settings/Breadcrumb';
 import { MailClientSetupPage } from '../settings/MailClientSetupPage';
 import { Frame } from './Frame';
 import { NavigationProvider, useRouter } from './router';
@@ -17,6 +18,7 @@ const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
 const VacationPage = lazy(() => import('../settings/VacationPage'));
 const AppPasswordsPage = lazy(() => import('../settings/AppPasswordsPage'));
 const SessionsPage = lazy(() => import('../settings/SessionsPage'));
+const ChangePasswordPage = lazy(() => import('../auth/ChangePasswordPage'));
 
 function PageLoading() {
   const t = useT();
@@ -28,6 +30,7 @@ function PageLoading() {
  * page chosen by the address (router.tsx). Signing in on a page's address lands on that page.
  */
 export function App() {
+  const t = useT();
   const client = useMemo(() => createApiClient(), []);
   const api = useMemo(() => createFacteurApi(client), [client]);
   const mail = useMemo(() => createMailApi(createJmapClient(client)), [client]);
@@ -75,6 +78,24 @@ export function App() {
                 <Suspense fallback={<PageLoading />}>
                   <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
                 </Suspense>
+              );
+            }
+            if (router.route === 'password') {
+              return (
+                <div className="password-settings">
+                  <Breadcrumb current={t('changePassword.voluntary.heading')} />
+                  <Suspense fallback={<PageLoading />}>
+                    <ChangePasswordPage
+                      mode="voluntary"
+                      api={api}
+                      portal={portal}
+                      session={props.session}
+                      focusHeading={focusHeading}
+                      onChanged={() => undefined}
+                      onSignOut={props.onSignOut}
+                    />
+                  </Suspense>
+                </div>
               );
             }
             if (router.route === 'sessions') {

@@ -27,7 +27,8 @@ export type Route =
   | 'identities'
   | 'vacation'
   | 'appPasswords'
-  | 'sessions';
+  | 'sessions'
+  | 'password';
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
@@ -37,6 +38,7 @@ const PATHS: Readonly<Record<Route, string>> = {
   vacation: '/parametres/absence',
   appPasswords: '/parametres/mots-de-passe-application',
   sessions: '/parametres/sessions',
+  password: '/parametres/mot-de-passe',
 };
 
 export function pathForRoute(route: Route): string {
