@@ -23,6 +23,7 @@ const ALL_MIGRATIONS = [
   '0006-compose',
   '0007-vacation',
   '0008-identities',
+  '0009-mailbox-received',
   '0010-app-passwords',
   '0011-submission-changes',
   '0012-announcements',

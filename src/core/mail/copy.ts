@@ -75,6 +75,7 @@ export async function copyMessages(
           account_id: accountId,
           modseq,
           deleted: row.deleted,
+          received_at: row.message.received_at,
         });
         // 'updated', not 'created': the email existed before (JMAP /changes); IMAP sessions see a
         // UID above theirs as an arrival whatever the action.

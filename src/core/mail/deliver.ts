@@ -222,6 +222,7 @@ export async function deliverToAccounts(
           account_id: accountId,
           modseq,
           deleted: options.deleted ? 1 : 0,
+          received_at: options.receivedAt,
         });
         await insertChanges(trx, deliveryChanges(accountId, modseq, messageId, mailboxId, uid, threadId));
         documents.push(searchDocument(accountId, messageId, body, options.receivedAt));

@@ -115,6 +115,7 @@ export async function updateEmails(
           account_id: accountId,
           modseq,
           deleted: 0,
+          received_at: message.received_at,
         });
         changes.push(emailChange(accountId, modseq, id, box, uid, 'updated'));
         touched.add(box);

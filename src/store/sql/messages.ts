@@ -270,24 +270,31 @@ function toEntry({
   return { uid: mm_uid, modseq: mm_modseq, deleted: mm_deleted, message };
 }
 
+/**
+ * Total, unseen and `\Deleted` messages of a mailbox (IMAP SELECT and STATUS, JMAP Mailbox/set): the
+ * stored counters (migration 0009) and the few `\Deleted` memberships, by their partial index.
+ */
 export async function countMailboxMessages(
   db: Db,
   accountId: string,
   mailboxId: string,
 ): Promise<{ total: number; unseen: number; deleted: number }> {
-  const row = await db
+  const counters = await db
+    .selectFrom('mailboxes')
+    .innerJoin('mailbox_counters', 'mailbox_counters.mailbox_id', 'mailboxes.id')
+    .select(['mailbox_counters.total', 'mailbox_counters.unread'])
+    .where('mailboxes.id', '=', mailboxId)
+    .where('mailboxes.account_id', '=', accountId)
+    .executeTakeFirst();
+  if (counters === undefined) return { total: 0, unseen: 0, deleted: 0 };
+  // `deleted = 1` as a literal: SQLite uses a partial index only for a condition it can read.
+  const deleted = await db
     .selectFrom('mailbox_messages')
-    .innerJoin('messages', 'messages.id', 'mailbox_messages.message_id')
-    .select((eb) => [
-      eb.fn.countAll<number | string>().as('total'),
-      eb.fn.sum<number | string | null>('messages.seen').as('seen'),
-      eb.fn.sum<number | string | null>('mailbox_messages.deleted').as('deleted'),
-    ])
-    .where('mailbox_messages.account_id', '=', accountId)
-    .where('mailbox_messages.mailbox_id', '=', mailboxId)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('mailbox_id', '=', mailboxId)
+    .where(sql<boolean>`deleted = 1`)
     .executeTakeFirstOrThrow();
-  const total = Number(row.total);
-  return { total, unseen: total - Number(row.seen ?? 0), deleted: Number(row.deleted ?? 0) };
+  return { total: Number(counters.total), unseen: Number(counters.unread), deleted: Number(deleted.n) };
 }
 
 /** Every account's messages in id order, a page at a time (keyset on `id`), for re-indexing. */

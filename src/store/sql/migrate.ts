@@ -26,6 +26,7 @@ import { baseSubjectIndexMigration } from './migrations/0005-base-subject-index.
 import { composeMigration } from './migrations/0006-compose.js';
 import { vacationMigration } from './migrations/0007-vacation.js';
 import { identitiesMigration } from './migrations/0008-identities.js';
+import { mailboxReceivedMigration } from './migrations/0009-mailbox-received.js';
 import { appPasswordsMigration } from './migrations/0010-app-passwords.js';
 import { submissionChangesMigration } from './migrations/0011-submission-changes.js';
 import { announcementsMigration } from './migrations/0012-announcements.js';
@@ -46,6 +47,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0006-compose': composeMigration(),
     '0007-vacation': vacationMigration(),
     '0008-identities': identitiesMigration(),
+    '0009-mailbox-received': mailboxReceivedMigration(dialect),
     '0010-app-passwords': appPasswordsMigration(),
     '0011-submission-changes': submissionChangesMigration(),
     '0012-announcements': announcementsMigration(),

@@ -191,6 +191,25 @@ export interface MailboxMessageTable {
   modseq: number;
   /** IMAP \Deleted, per mailbox (EXPUNGE acts on one mailbox). */
   deleted: number;
+  /** The message's received_at, copied (it never changes): folders are listed by this column's index. */
+  received_at: number;
+}
+
+/** A mailbox's JMAP counters, kept by triggers (migration 0009); read, never written, by the code. */
+export interface MailboxCounterTable {
+  mailbox_id: string;
+  total: Generated<number>;
+  unread: Generated<number>;
+  threads: Generated<number>;
+  unread_threads: Generated<number>;
+}
+
+/** How many messages of a thread, and how many unread, a mailbox holds (kept by triggers, 0009). */
+export interface MailboxThreadTable {
+  mailbox_id: string;
+  thread_id: string;
+  message_count: number;
+  unread_count: number;
 }
 
 export type ChangeKind = 'email' | 'mailbox' | 'thread';
@@ -378,6 +397,8 @@ export interface Database {
   message_bodies: MessageBodyTable;
   messages: MessageTable;
   mailbox_messages: MailboxMessageTable;
+  mailbox_counters: MailboxCounterTable;
+  mailbox_threads: MailboxThreadTable;
   change_log: ChangeLogTable;
   outbound_messages: OutboundMessageTable;
   outbound_recipients: OutboundRecipientTable;
