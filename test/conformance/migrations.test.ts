@@ -28,6 +28,7 @@ const ALL_MIGRATIONS = [
   '0011-submission-changes',
   '0012-announcements',
   '0013-known-devices',
+  '0014-second-factors',
 ];
 
 const EXPECTED_TABLES = [

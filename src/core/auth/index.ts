@@ -28,3 +28,14 @@ export {
   signOutOtherSessions,
 } from './sessions.js';
 export { MAX_PASSWORD_LENGTH, type SignInAttempt, verifySignIn } from './sign-in.js';
+export {
+  confirmTotpEnrolment,
+  disableTotp,
+  isTotpEnabled,
+  makeRecoveryCodes,
+  RECOVERY_CODE_COUNT,
+  startTotpEnrolment,
+  type TotpEnrolment,
+  useRecoveryCode,
+  verifyTotpCode,
+} from './totp.js';

@@ -22,7 +22,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export type KeyedHashPurpose = 'numen' | 'birth-date' | 'app-password';
+export type KeyedHashPurpose = 'numen' | 'birth-date' | 'app-password' | 'recovery-code';
 
 export function keyedHash(key: Buffer, purpose: KeyedHashPurpose, value: string): string {
   // The purpose is mixed in so that a NUMEN hash can never match a birth-date hash.
@@ -34,6 +34,7 @@ export function keyedHash(key: Buffer, purpose: KeyedHashPurpose, value: string)
 function normaliseForHash(purpose: KeyedHashPurpose, value: string): string {
   if (purpose === 'numen') return value.replace(/\s+/g, '').toUpperCase();
   if (purpose === 'app-password') return normaliseAppPassword(value) ?? value;
+  if (purpose === 'recovery-code') return value.replace(/[\s-]/g, '').toLowerCase();
   return value.trim();
 }
 

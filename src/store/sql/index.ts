@@ -163,6 +163,15 @@ export {
 } from './profiles.js';
 export type * from './schema.js';
 export {
+  advanceTotpStep,
+  countUnusedRecoveryCodes,
+  deleteSecondFactors,
+  findTotpSecret,
+  replaceRecoveryCodes,
+  saveUnconfirmedTotp,
+  spendRecoveryCode,
+} from './second-factors.js';
+export {
   deleteAccountSessions,
   deleteExpiredSessions,
   deleteSession,

@@ -31,6 +31,7 @@ import { appPasswordsMigration } from './migrations/0010-app-passwords.js';
 import { submissionChangesMigration } from './migrations/0011-submission-changes.js';
 import { announcementsMigration } from './migrations/0012-announcements.js';
 import { knownDevicesMigration } from './migrations/0013-known-devices.js';
+import { secondFactorsMigration } from './migrations/0014-second-factors.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -52,6 +53,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0011-submission-changes': submissionChangesMigration(),
     '0012-announcements': announcementsMigration(),
     '0013-known-devices': knownDevicesMigration(),
+    '0014-second-factors': secondFactorsMigration(),
   };
 }
 

@@ -330,6 +330,24 @@ export interface DirectoryEntryTable {
   directory_key: string;
 }
 
+/** An account's TOTP secret, sealed (0014); unconfirmed while `confirmed_at` is null. */
+export interface TotpSecretTable {
+  account_id: string;
+  secret_sealed: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** The time step of the last accepted code (RFC 6238), so none is accepted twice. */
+  last_step: Generated<number>;
+}
+
+/** A single-use recovery code, as a keyed hash (0014). */
+export interface RecoveryCodeTable {
+  account_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 /** A browser an account signed in from (0013): the SHA-256 of its device cookie. */
 export interface KnownDeviceTable {
   account_id: string;
@@ -412,6 +430,8 @@ export interface Database {
   app_passwords: AppPasswordTable;
   announcements: AnnouncementTable;
   known_devices: KnownDeviceTable;
+  totp_secrets: TotpSecretTable;
+  recovery_codes: RecoveryCodeTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -425,6 +445,7 @@ export type Alias = Selectable<AliasTable>;
 export type Session = Selectable<SessionTable>;
 export type AppPassword = Selectable<AppPasswordTable>;
 export type Announcement = Selectable<AnnouncementTable>;
+export type TotpSecret = Selectable<TotpSecretTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;
