@@ -310,4 +310,16 @@ describe('Mailbox/queryChanges', () => {
     await tree.check();
     await topLevel.check();
   });
+
+  it('pages the folder list by position from either end, or by anchor', async () => {
+    const sylvie = await signedIn('sdupont');
+    const sort = [{ property: 'name' }];
+    const all = (await sylvie.call('Mailbox/query', { sort })).ids as string[];
+    expect(all).toHaveLength(6);
+    expect((await sylvie.call('Mailbox/query', { sort, position: -2 })).ids).toEqual(all.slice(4));
+    const page = await sylvie.call('Mailbox/query', { sort, anchor: all[2], anchorOffset: -1, limit: 2 });
+    expect(page).toMatchObject({ position: 1, ids: all.slice(1, 3) });
+    expect((await sylvie.call('Mailbox/query', { anchor: 'inconnu' })).type).toBe('anchorNotFound');
+    expect((await sylvie.call('Mailbox/query', { position: 1.5 })).type).toBe('invalidArguments');
+  });
 });

@@ -17,7 +17,7 @@
 import type { Mailbox } from '../../../store/sql/index.js';
 import { listMailboxes } from '../../../store/sql/index.js';
 import { invalidArguments, type MethodContext, MethodFailure } from './dispatch.js';
-import { knownArguments, nonNegativeInteger, requireAccount } from './method-arguments.js';
+import { knownArguments, requireAccount } from './method-arguments.js';
 import {
   atOneState,
   changedSince,
@@ -25,6 +25,7 @@ import {
   queryChangesArguments,
   queryChangesResponse,
 } from './query-changes.js';
+import { queryWindow, WINDOW_ARGUMENTS } from './query-window.js';
 import { methodError } from './request.js';
 
 type Predicate = (box: Mailbox) => boolean;
@@ -179,16 +180,12 @@ export async function mailboxQuery(
     'accountId',
     'filter',
     'sort',
-    'position',
-    'limit',
+    ...WINDOW_ARGUMENTS,
     'calculateTotal',
     'sortAsTree',
     'filterAsTree',
   ]);
   const selected = selection(args);
-  const position = nonNegativeInteger(args.position, 'position', 0);
-  const limit =
-    args.limit === undefined || args.limit === null ? null : nonNegativeInteger(args.limit, 'limit', 0);
   const { state, result, consistent } = await atOneState(call, async () =>
     selectMailboxes(await listMailboxes(call.ctx.db, call.account.id), selected),
   );
@@ -196,8 +193,7 @@ export async function mailboxQuery(
     accountId: call.account.id,
     queryState: state,
     canCalculateChanges: consistent,
-    position,
-    ids: result.slice(position, limit === null ? undefined : position + limit),
+    ...queryWindow(result, args),
     ...(args.calculateTotal === true ? { total: result.length } : {}),
   };
 }

@@ -24,6 +24,7 @@ import { findEmailSubmissions } from '../../../store/sql/index.js';
 import { invalidArguments, type MethodContext, MethodFailure } from './dispatch.js';
 import { knownArguments, nonNegativeInteger, requireAccount } from './method-arguments.js';
 import { atOneState, changingTooFast, queryChangesArguments, queryChangesResponse } from './query-changes.js';
+import { queryWindow, WINDOW_ARGUMENTS } from './query-window.js';
 import { methodError } from './request.js';
 
 /** Most changes of one EmailSubmission/changes answer. */
@@ -258,53 +259,20 @@ export async function emailSubmissionQuery(
   args: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   requireAccount(call, args);
-  knownArguments(args, [
-    'accountId',
-    'filter',
-    'sort',
-    'position',
-    'anchor',
-    'anchorOffset',
-    'limit',
-    'calculateTotal',
-  ]);
+  knownArguments(args, ['accountId', 'filter', 'sort', ...WINDOW_ARGUMENTS, 'calculateTotal']);
   const selected = selection(args);
   if (args.calculateTotal !== undefined && typeof args.calculateTotal !== 'boolean') {
     throw invalidArguments('calculateTotal must be a boolean');
   }
-  const positionArgument = args.position ?? 0;
-  if (typeof positionArgument !== 'number' || !Number.isSafeInteger(positionArgument)) {
-    throw invalidArguments('position must be an integer');
-  }
-  const anchor = args.anchor ?? null;
-  if (anchor !== null && typeof anchor !== 'string') throw invalidArguments('anchor must be an id');
-  const anchorOffset = args.anchorOffset ?? 0;
-  if (typeof anchorOffset !== 'number' || !Number.isSafeInteger(anchorOffset)) {
-    throw invalidArguments('anchorOffset must be an integer');
-  }
-  const limit = Math.min(nonNegativeInteger(args.limit, 'limit', MAX_QUERY_LIMIT), MAX_QUERY_LIMIT);
   const { state, result, consistent } = await atOneState(call, async () =>
     select(await findEmailSubmissions(call.ctx.db, call.account.id, null), selected),
   );
-  let position: number;
-  if (anchor !== null) {
-    const index = result.indexOf(anchor);
-    if (index < 0) throw new MethodFailure(methodError('anchorNotFound', 'the anchor is not in the results'));
-    position = Math.max(0, index + anchorOffset);
-  } else {
-    // A negative position counts from the end (RFC 8620 §5.5).
-    position = positionArgument < 0 ? Math.max(0, result.length + positionArgument) : positionArgument;
-  }
-  position = Math.min(position, result.length);
   return {
     accountId: call.account.id,
     queryState: state,
     canCalculateChanges: consistent,
-    position,
-    ids: result.slice(position, position + limit),
+    ...queryWindow(result, args, MAX_QUERY_LIMIT),
     ...(args.calculateTotal === true ? { total: result.length } : {}),
-    // The limit the server applied, when the client gave none or a larger one (RFC 8620 §5.5).
-    ...(limit !== args.limit ? { limit } : {}),
   };
 }
 
