@@ -11,8 +11,8 @@ import {
   activateUser,
   assertBuilt,
   axeViolations,
-  collectConsoleErrors,
   launchBrowser,
+  openPage,
   type ServerProcess,
   screenshot,
   startServerProcess,
@@ -40,13 +40,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function open(user: ActiveUser, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport, storageState: user.state });
-  const page = await context.newPage();
-  const errors = collectConsoleErrors(page);
-  await page.goto(`${server.baseUrl}${PATH}`);
-  return { context, page, errors };
-}
+const open = (user: ActiveUser, viewport: { width: number; height: number }) =>
+  openPage(browser, `${server.baseUrl}${PATH}`, { user, viewport });
 
 async function bearerStatus(token: string): Promise<number> {
   const response = await fetch(`${server.baseUrl}/jmap/session`, {

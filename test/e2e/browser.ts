@@ -162,9 +162,7 @@ export async function activateUser(
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
   await page.goto(server.baseUrl);
-  await page.getByLabel('Identifiant ou adresse électronique').fill(user.identifier);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(user.provisionalPassword);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInThroughPortal(page, user.identifier, user.provisionalPassword);
   await page.getByLabel('Mot de passe actuel').fill(user.provisionalPassword);
   await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(password);
   await page.getByLabel('Confirmer le nouveau mot de passe').fill(password);
@@ -173,4 +171,36 @@ export async function activateUser(
   const state = await context.storageState();
   await context.close();
   return { identifier: user.identifier, address: user.address, state };
+}
+
+/**
+ * A new French browser context on `url`, signed in as `user` when given (its cookies), with its
+ * console errors collected.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: {
+    user?: ActiveUser;
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
+    ...(options.user ? { storageState: options.user.state } : {}),
+  });
+  const page = await context.newPage();
+  const errors = collectConsoleErrors(page);
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+/** Signs in through the portal's form, on a page showing it. */
+export async function signInThroughPortal(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('Identifiant ou adresse électronique').fill(login);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
 }

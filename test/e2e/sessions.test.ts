@@ -12,10 +12,11 @@ import {
   activateUser,
   assertBuilt,
   axeViolations,
-  collectConsoleErrors,
   launchBrowser,
+  openPage,
   type ServerProcess,
   screenshot,
+  signInThroughPortal,
   startServerProcess,
 } from './browser.js';
 
@@ -45,22 +46,11 @@ afterAll(async () => {
 describe('active sessions', () => {
   it('reports a new device, lists the sessions and signs them out', async () => {
     // A second browser, signed in through the portal.
-    const other = await browser.newContext({ locale: 'fr-FR' });
-    const otherPage = await other.newPage();
-    await otherPage.goto(server.baseUrl);
-    await otherPage.getByLabel('Identifiant ou adresse électronique').fill(nadia.identifier);
-    await otherPage.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-    await otherPage.getByRole('button', { name: 'Se connecter' }).click();
+    const { context: other, page: otherPage } = await openPage(browser, server.baseUrl);
+    await signInThroughPortal(otherPage, nadia.identifier, PASSWORD);
     await otherPage.getByRole('heading', { name: /Bonjour Nadia/ }).waitFor();
 
-    const context = await browser.newContext({
-      locale: 'fr-FR',
-      viewport: { width: 1440, height: 900 },
-      storageState: nadia.state,
-    });
-    const page = await context.newPage();
-    const errors = collectConsoleErrors(page);
-    await page.goto(`${server.baseUrl}/courrier`);
+    const { context, page, errors } = await openPage(browser, `${server.baseUrl}/courrier`, { user: nadia });
     await page.locator('.mail-row').filter({ hasText: 'Nouvelle connexion à votre messagerie' }).waitFor();
 
     await page.goto(`${server.baseUrl}/parametres/sessions`);
@@ -88,16 +78,11 @@ describe('active sessions', () => {
   });
 
   it('fits a 360 px phone in English with the dark theme', async () => {
-    const context = await browser.newContext({
-      locale: 'fr-FR',
+    const { context, page } = await openPage(browser, server.baseUrl, {
       viewport: { width: 360, height: 740 },
       colorScheme: 'dark',
     });
-    const page = await context.newPage();
-    await page.goto(server.baseUrl);
-    await page.getByLabel('Identifiant ou adresse électronique').fill(omar.identifier);
-    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signInThroughPortal(page, omar.identifier, PASSWORD);
     await page.getByRole('heading', { name: /Bonjour Omar/ }).waitFor();
     await page.goto(`${server.baseUrl}/parametres/sessions`);
     await page.getByRole('button', { name: 'English' }).click();
@@ -110,18 +95,17 @@ describe('active sessions', () => {
   });
 
   it('changes the password from the settings, signing the other sessions out', async () => {
-    const other = await browser.newContext({ locale: 'fr-FR', storageState: paul.state });
-    const otherPage = await other.newPage();
-    await otherPage.goto(`${server.baseUrl}/parametres/sessions`);
+    const { context: other, page: otherPage } = await openPage(
+      browser,
+      `${server.baseUrl}/parametres/sessions`,
+      {
+        user: paul,
+      },
+    );
     await otherPage.getByRole('heading', { level: 1, name: 'Sessions actives' }).waitFor();
 
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const errors = collectConsoleErrors(page);
-    await page.goto(server.baseUrl);
-    await page.getByLabel('Identifiant ou adresse électronique').fill(paul.identifier);
-    await page.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const { context, page, errors } = await openPage(browser, server.baseUrl);
+    await signInThroughPortal(page, paul.identifier, PASSWORD);
     await page.getByRole('link', { name: 'Changer mon mot de passe' }).click();
     await page.getByRole('heading', { level: 1, name: 'Changer mon mot de passe' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);

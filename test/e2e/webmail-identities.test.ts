@@ -12,8 +12,8 @@ import {
   activateUser,
   assertBuilt,
   axeViolations,
-  collectConsoleErrors,
   launchBrowser,
+  openPage,
   type ServerProcess,
   screenshot,
   startServerProcess,
@@ -26,17 +26,7 @@ let browser: Browser;
 let camille: ActiveUser;
 let hugo: ActiveUser;
 
-async function openAs(user: ActiveUser, path: string) {
-  const context = await browser.newContext({
-    locale: 'fr-FR',
-    viewport: { width: 1440, height: 900 },
-    storageState: user.state,
-  });
-  const page = await context.newPage();
-  const errors = collectConsoleErrors(page);
-  await page.goto(`${server.baseUrl}${path}`);
-  return { context, page, errors };
-}
+const openAs = (user: ActiveUser, path: string) => openPage(browser, `${server.baseUrl}${path}`, { user });
 
 beforeAll(async () => {
   assertBuilt();
