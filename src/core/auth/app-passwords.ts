@@ -204,13 +204,16 @@ async function recordUse(
   protocol: AppPasswordProtocol,
 ): Promise<void> {
   const at = ctx.clock.now();
+  // Read first: a bearer token comes with every JMAP request, and even an UPDATE that changes no
+  // row takes SQLite's write lock. The statement re-checks, so racing requests write once.
+  const previous = appPassword.last_used_at;
+  if (previous !== null && at - previous < TOUCH_INTERVAL_MS) return;
   const wrote = await touchAppPassword(ctx.db, appPassword.id, {
     at,
     protocol,
     minIntervalMs: TOUCH_INTERVAL_MS,
   });
   if (!wrote) return;
-  const previous = appPassword.last_used_at;
   if (
     previous === null ||
     at - previous >= AUDIT_USE_INTERVAL_MS ||
