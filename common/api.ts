@@ -12,6 +12,16 @@
  * - POST   /api/session   SignInRequest → SessionInfo; 401 `auth.invalid`; 423 `auth.locked`
  *                         (with `lockedUntil`); 403 `auth.disabled`; 429 `auth.throttled`
  *                         (with `retryAfterSeconds`); 400 `request.invalid`.
+ *                         When a second step is due (two-step sign-in on and this browser not
+ *                         trusted, or a profile that requires it and no second factor yet), the
+ *                         answer is SecondStepRequired or EnrolmentRequired instead, with a
+ *                         10-minute `facteur_pending` cookie, and no session yet:
+ * - POST   /api/session/second-factor  SecondFactorRequest → SessionInfo; 401 `second_factor.invalid`
+ *                         (with `attemptsLeft`); 401 `auth.pending_expired` (type the password again).
+ * - POST   /api/session/passkey-options → PasskeyRequestOptions for a passkey second step.
+ * - POST   /api/session/enrolment/totp → TotpSetup (pending sign-in of purpose enrol only).
+ * - POST   /api/session/enrolment/totp/confirm  TotpConfirmRequest → EnrolledSession;
+ *                         400 `totp.code_invalid`.
  * - DELETE /api/session   → 204 (signs out; the cookie is cleared).
  * - POST   /api/password  ChangePasswordRequest → SessionInfo (mustChangePassword false);
  *                         400 `password.policy` (with `violations`); 403 `password.current_wrong`.
@@ -48,6 +58,79 @@ export interface SignInRequest {
   /** Academic identifier (`sdupont`) or full address (`sylvie.dupont@ac-exemple.fr`). */
   login: string;
   password: string;
+}
+
+export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery';
+
+/** POST /api/session: the password was right; a second factor is asked before the session opens. */
+export interface SecondStepRequired {
+  next: 'second_factor';
+  /** What the account can answer with, in the order to offer them. */
+  methods: SecondFactorMethod[];
+}
+
+/** POST /api/session: the profile requires two-step sign-in and the account has no second factor. */
+export interface EnrolmentRequired {
+  next: 'enrol';
+}
+
+export type SignInResponse = SessionInfo | SecondStepRequired | EnrolmentRequired;
+
+export type SecondFactorRequest =
+  | { method: 'totp' | 'recovery'; code: string; trustDevice: boolean }
+  /** `response`: the browser's AuthenticationResponseJSON. */
+  | { method: 'passkey'; response: unknown; trustDevice: boolean };
+
+/** WebAuthn PublicKeyCredentialRequestOptionsJSON, passed to the browser as is. */
+export type PasskeyRequestOptions = Record<string, unknown>;
+
+/** A TOTP enrolment in progress: the secret shown once, as a QR code and as text. */
+export interface TotpSetup {
+  /** Base32, grouped by 4 for typing. */
+  secret: string;
+  /** otpauth:// URI, what the QR code holds. */
+  uri: string;
+  /** The QR code, an SVG document. */
+  qrCodeSvg: string;
+}
+
+export interface TotpConfirmRequest {
+  code: string;
+}
+
+/** Ten single-use recovery codes, shown once. */
+export interface RecoveryCodes {
+  recoveryCodes: string[];
+}
+
+export interface EnrolledSession extends RecoveryCodes {
+  session: SessionInfo;
+}
+
+/**
+ * Two-step sign-in in the settings:
+ * - GET  /api/two-factor → TwoFactorStatus.
+ * - POST /api/two-factor/totp  PasswordConfirmation → TotpSetup; 409 `totp.already_enabled`.
+ * - POST /api/two-factor/totp/confirm  TotpConfirmRequest → RecoveryCodes; 400 `totp.code_invalid`.
+ * - POST /api/two-factor/totp/disable  PasswordConfirmation → TwoFactorStatus; 409
+ *   `two_factor.required` when the profile requires it and no passkey is left.
+ * - POST /api/two-factor/recovery-codes  PasswordConfirmation → RecoveryCodes (the old ones void);
+ *   409 `two_factor.off`.
+ * - POST /api/two-factor/forget-devices → TwoFactorStatus (every trusted browser asks again).
+ * `password.current_wrong` (403) when the password is wrong.
+ */
+export interface TwoFactorStatus {
+  totp: boolean;
+  passkeys: number;
+  recoveryCodesLeft: number;
+  /** The account's profile requires a second factor. */
+  required: boolean;
+  /** Browsers that skip the second step for now. */
+  trustedDevices: number;
+}
+
+export interface PasswordConfirmation {
+  currentPassword: string;
 }
 
 export interface AccountInfo {
@@ -95,6 +178,8 @@ export interface Problem {
   lockedUntil?: string;
   retryAfterSeconds?: number;
   violations?: PasswordViolation[];
+  /** `second_factor.invalid`: codes that may still be tried before the password is asked again. */
+  attemptsLeft?: number;
 }
 
 /** GET /api/client-settings: what a mail client needs, for the settings page (TLS first). */

@@ -11,8 +11,8 @@ import {
   disableTotp,
   isTotpEnabled,
   makeRecoveryCodes,
+  redeemRecoveryCode,
   startTotpEnrolment,
-  useRecoveryCode,
   verifyTotpCode,
 } from '../../src/core/auth/index.js';
 import { createAccount } from '../../src/core/directory/index.js';
@@ -93,7 +93,7 @@ describe.each(testBackends())('second factors on %s', (backend) => {
 
     await disableTotp(t.ctx, sylvie, sylvie.id);
     expect(await isTotpEnabled(t.ctx, sylvie)).toBe(false);
-    expect(await useRecoveryCode(t.ctx, sylvie, codes[0] as string)).toBe(false);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, codes[0] as string)).toBe(false);
   });
 
   it('takes each recovery code once, however typed, and voids them all when remade', async () => {
@@ -104,16 +104,16 @@ describe.each(testBackends())('second factors on %s', (backend) => {
       new TOTP({ secret: Secret.fromBase32(enrolment.secret) }).generate({ timestamp: t.ctx.clock.now() }),
     );
     const [a, b, c] = codes as [string, string, string];
-    expect(await useRecoveryCode(t.ctx, sylvie, a)).toBe(true);
-    expect(await useRecoveryCode(t.ctx, sylvie, a)).toBe(false);
-    expect(await useRecoveryCode(t.ctx, sylvie, ` ${b.replace('-', '').toUpperCase()} `)).toBe(true);
-    expect(await useRecoveryCode(t.ctx, jean, c)).toBe(false);
-    expect(await useRecoveryCode(t.ctx, sylvie, 'x'.repeat(100))).toBe(false);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, a)).toBe(true);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, a)).toBe(false);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, ` ${b.replace('-', '').toUpperCase()} `)).toBe(true);
+    expect(await redeemRecoveryCode(t.ctx, jean, c)).toBe(false);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, 'x'.repeat(100))).toBe(false);
 
     const fresh = await makeRecoveryCodes(t.ctx, sylvie);
     expect(fresh.some((code) => codes.includes(code))).toBe(false);
-    expect(await useRecoveryCode(t.ctx, sylvie, c)).toBe(false);
-    expect(await useRecoveryCode(t.ctx, sylvie, fresh[0] as string)).toBe(true);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, c)).toBe(false);
+    expect(await redeemRecoveryCode(t.ctx, sylvie, fresh[0] as string)).toBe(true);
 
     const audit = await t.ctx.db
       .selectFrom('audit_log')

@@ -2,9 +2,11 @@
  * App passwords through real clients: made in the settings API (the account password asked again),
  * then used by python imaplib (IMAP), python smtplib (SMTP submission) and curl (JMAP bearer token);
  * refused by the web sign-in; revoked at once for every protocol; revoked all by a password change;
- * one user's app passwords out of another's reach.
+ * one user's app passwords out of another's reach. Once two-step sign-in is on, IMAP and SMTP refuse
+ * the account password and take app passwords only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { authenticator } from '../helpers/authenticator.js';
 import { run, smtplibSend } from '../helpers/clients.js';
 import { type HttpClient, signInJmap, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
 
@@ -93,6 +95,43 @@ async function curlJmap(token: string, path: string, extra: string[] = [], body?
 }
 
 describe('app passwords', () => {
+  it('are the only way into IMAP and SMTP once two-step sign-in is on, and a revoked one fails at once', async () => {
+    const web = await webSession('sdupont');
+    const phone = await create(web, 'Téléphone');
+    expect(await imapLogin('sdupont', PASSWORD)).toMatch(/^OK OK/);
+    expect((await smtpSend('sylvie.dupont@ac-test.fr', PASSWORD)).error).toBeNull();
+
+    const setup = await web.request('POST', '/api/two-factor/totp', { currentPassword: PASSWORD });
+    const code = authenticator(setup.json.secret).next();
+    expect((await web.request('POST', '/api/two-factor/totp/confirm', { code })).status).toBe(200);
+
+    expect(await imapLogin('sdupont', PASSWORD)).toMatch(/^NO .*AUTHENTICATIONFAILED/);
+    expect((await smtpSend('sylvie.dupont@ac-test.fr', PASSWORD)).error?.code).toBe(535);
+    expect(await imapLogin('sdupont', phone.password)).toMatch(/^OK OK/);
+    expect((await smtpSend('sylvie.dupont@ac-test.fr', phone.password)).error).toBeNull();
+    // Refused for a reason the audit log names, without counting towards a lockout.
+    const refusals = await t.server.facteur.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'auth.signin_failed')
+      .where('target', '=', 'sdupont')
+      .execute();
+    // (smtplib tries AUTH PLAIN then AUTH LOGIN: one refusal or more per protocol.)
+    const reasons = new Set(refusals.map((r) => JSON.parse(r.details ?? '{}').reason));
+    expect(refusals.length).toBeGreaterThanOrEqual(2);
+    expect([...reasons]).toEqual(['app_password_required']);
+    const account = await t.server.facteur.ctx.db
+      .selectFrom('accounts')
+      .select('failed_attempts')
+      .where('identifier', '=', 'sdupont')
+      .executeTakeFirstOrThrow();
+    expect(account.failed_attempts).toBe(0);
+
+    expect((await web.request('DELETE', `/api/app-passwords/${phone.id}`)).status).toBe(204);
+    expect(await imapLogin('sdupont', phone.password)).toMatch(/^NO .*AUTHENTICATIONFAILED/);
+    expect((await smtpSend('sylvie.dupont@ac-test.fr', phone.password)).error?.code).toBe(535);
+  });
+
   it('are made with the account password, listed without their secret, and sign in to IMAP, SMTP and JMAP', async () => {
     const web = await webSession('sdupont');
     const wrong = await web.request('POST', '/api/app-passwords', {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { domainDnsRecords, getAccount, getDomain } from '../../src/core/directory/index.js';
 import { parseBlobId } from '../../src/store/blob/index.js';
 import { findMailboxByRole, listMailboxMessages } from '../../src/store/sql/index.js';
+import { userAddArgs } from '../helpers/cli-args.js';
 import { smtplibSend, swaks } from '../helpers/clients.js';
 import { createFakeResolver } from '../helpers/dns.js';
 import { startTestServer, type TestServer } from '../helpers/facteur.js';
@@ -19,9 +20,7 @@ const PASSWORD = 'Cadran-Solaire-Ete-42!';
 let t: TestServer;
 
 async function addActiveUser(first: string, last: string) {
-  const added = JSON.parse(
-    (await t.cli('user', 'add', '--first', first, '--last', last, '--domain', 'ac-test.fr', '--json')).stdout,
-  );
+  const added = JSON.parse((await t.cli(...userAddArgs(first, last, '--json'))).stdout);
   const client = t.client();
   await client.signIn(added.identifier, added.provisionalPassword);
   const changed = await client.request('POST', '/api/password', {

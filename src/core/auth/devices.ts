@@ -34,6 +34,11 @@ export interface SignInDevice {
   userAgent: string | null;
 }
 
+/** The browser's device token: its cookie when it is one of ours, else a new one. */
+export function deviceTokenFrom(cookie: string | undefined): string {
+  return cookie !== undefined && TOKEN.test(cookie) ? cookie : randomToken(32);
+}
+
 /**
  * Records the device of a successful web sign-in, and tells the owner when it is a new one.
  * @returns the device token the browser must keep, and whether the device was new to the account.
@@ -43,7 +48,7 @@ export async function recordSignInDevice(
   account: Account,
   device: SignInDevice,
 ): Promise<{ token: string; notified: boolean }> {
-  const token = device.token !== undefined && TOKEN.test(device.token) ? device.token : randomToken(32);
+  const token = deviceTokenFrom(device.token);
   const now = ctx.clock.now();
   const seen = await recordDevice(ctx.db, account.id, sha256Hex(token), now);
   const { browser, os } = describeUserAgent(device.userAgent);

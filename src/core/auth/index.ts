@@ -11,7 +11,8 @@ export {
 } from './app-passwords.js';
 export { MAX_AUDIT_WINDOW, readAudit } from './audit.js';
 export { type ClientThrottle, createClientThrottle, MAX_TRACKED_CLIENTS } from './client-throttle.js';
-export { DEVICE_TOKEN_MAX_AGE_MS, recordSignInDevice } from './devices.js';
+export { assertCurrentPassword } from './current-password.js';
+export { DEVICE_TOKEN_MAX_AGE_MS, deviceTokenFrom, recordSignInDevice } from './devices.js';
 export { changePassword, passwordViolations } from './password-change.js';
 export {
   type ActiveSession,
@@ -34,8 +35,33 @@ export {
   isTotpEnabled,
   makeRecoveryCodes,
   RECOVERY_CODE_COUNT,
+  redeemRecoveryCode,
   startTotpEnrolment,
   type TotpEnrolment,
-  useRecoveryCode,
   verifyTotpCode,
 } from './totp.js';
+export {
+  forgetDevices,
+  renewRecoveryCodes,
+  startTotpFromSettings,
+  type TwoFactorState,
+  turnTotpOff,
+  twoFactorState,
+} from './two-factor-settings.js';
+export {
+  completeEnrolment,
+  completeSecondStep,
+  hasSecondFactor,
+  isSecondFactorRequired,
+  MAX_SECOND_STEP_FAILURES,
+  nextSignInStep,
+  PENDING_SIGN_IN_MS,
+  type ResumedSignIn,
+  resumePendingSignIn,
+  type SecondFactorMethod,
+  type SecondStepProof,
+  type SignInStep,
+  secondFactorsOf,
+  TRUSTED_DEVICE_MS,
+  trustSignInDevice,
+} from './two-step.js';

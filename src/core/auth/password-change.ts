@@ -11,11 +11,12 @@
 
 import type { PasswordViolation } from '../../../common/api.js';
 import { candidateBirthDates, evaluatePassword } from '../../../common/password-policy.js';
-import { InputError, UserError } from '../../lib/errors/index.js';
+import { InputError } from '../../lib/errors/index.js';
 import { keyedHash } from '../../platform/crypto/index.js';
 import { type Account, appendAudit, updateAccount } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
 import { revokeAllAppPasswords } from './app-passwords.js';
+import { assertCurrentPassword } from './current-password.js';
 import { closeOtherSessions } from './sessions.js';
 import { MAX_PASSWORD_LENGTH } from './sign-in.js';
 
@@ -27,9 +28,7 @@ export async function changePassword(
   account: Account,
   input: { currentPassword: string; newPassword: string; keepSessionId: string | null },
 ): Promise<Account> {
-  if (!(await ctx.hasher.verify(account.password_hash, input.currentPassword))) {
-    throw new UserError('password.current_wrong', 'the current password is incorrect');
-  }
+  await assertCurrentPassword(ctx, account, input.currentPassword);
   const violations = passwordViolations(ctx, account, input.newPassword);
   if (input.newPassword === input.currentPassword) violations.push('same_as_current');
   if (violations.length > 0) {

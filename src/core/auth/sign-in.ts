@@ -11,7 +11,8 @@
  * - A wrong password for a known account is audited (`auth.signin_failed`, with the client and the
  *   protocol); an unknown login is only logged, since it names nobody.
  * - Mail protocols (`appPasswords` given) also take the account's app passwords (app-passwords.ts),
- *   checked first since that costs one keyed hash; the web sign-in never does.
+ *   checked first since that costs one keyed hash; the web sign-in never does. Once the account
+ *   has a second factor (two-step.ts), mail protocols take app passwords only.
  */
 import { UserError } from '../../lib/errors/index.js';
 import {
@@ -27,9 +28,10 @@ import { findAccountByLogin, isLocked } from '../directory/index.js';
 import { isAccountUsable } from './account-usable.js';
 import { matchAppPassword } from './app-passwords.js';
 import type { ClientThrottle } from './client-throttle.js';
+import { MAX_PASSWORD_LENGTH } from './password-limits.js';
+import { hasSecondFactor } from './two-step.js';
 
-/** Longest password accepted: argon2 cost grows with input; nothing real is longer. */
-export const MAX_PASSWORD_LENGTH = 1024;
+export { MAX_PASSWORD_LENGTH };
 
 export interface SignInAttempt {
   login: string;
@@ -76,6 +78,20 @@ export async function verifySignIn(
       'signed in',
     );
     return account;
+  }
+  if (options.appPasswords && (await hasSecondFactor(ctx, account))) {
+    // With two-step sign-in on, a password alone must not open the mailbox: mail clients use app
+    // passwords. The password is not even checked, so this answer says nothing about it; it is not
+    // a lockout failure either (a phone still set up with the password would lock its owner out).
+    await ctx.hasher.burn(attempt.password.slice(0, MAX_PASSWORD_LENGTH));
+    await appendAudit(ctx.db, {
+      at: now,
+      actor: 'system',
+      action: 'auth.signin_failed',
+      target: account.identifier,
+      details: { client: attempt.client, protocol: options.appPasswords, reason: 'app_password_required' },
+    });
+    return fail(ctx, throttle, attempt, 'account password over a mail protocol with two-step sign-in on');
   }
   if (isLocked(account, now)) {
     throttle.recordFailure(attempt.client);

@@ -141,7 +141,7 @@ export async function makeRecoveryCodes(ctx: CoreContext, account: Account): Pro
 }
 
 /** Spends one recovery code (typed with or without the dash, in any case). @returns whether it was valid. */
-export async function useRecoveryCode(ctx: CoreContext, account: Account, code: string): Promise<boolean> {
+export async function redeemRecoveryCode(ctx: CoreContext, account: Account, code: string): Promise<boolean> {
   if (code.length > 32) return false;
   const now = ctx.clock.now();
   const spent = await spendRecoveryCode(
@@ -162,8 +162,14 @@ export async function useRecoveryCode(ctx: CoreContext, account: Account, code: 
   return spent;
 }
 
-export async function disableTotp(ctx: CoreContext, account: Account, actor: string): Promise<void> {
-  await deleteSecondFactors(ctx.db, account.id);
+/** Turns TOTP off; its recovery codes go too unless another factor (a passkey) stays. */
+export async function disableTotp(
+  ctx: CoreContext,
+  account: Account,
+  actor: string,
+  options: { keepRecoveryCodes?: boolean } = {},
+): Promise<void> {
+  await deleteSecondFactors(ctx.db, account.id, { keepRecoveryCodes: options.keepRecoveryCodes ?? false });
   await appendAudit(ctx.db, {
     at: ctx.clock.now(),
     actor,

@@ -42,14 +42,29 @@ describe.each(testBackends())('web API on %s', (backend) => {
   });
 
   it('sets an HttpOnly SameSite=Strict session cookie and answers the session back', async () => {
+    const user = await addUser();
     const client = t.client();
-    const signIn = await client.signIn('admin', TEST_ADMIN_PASSWORD);
+    const signIn = await client.signIn(user.identifier, user.provisionalPassword);
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('facteur_session='));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const session = await client.request('GET', '/api/session');
     expect(session.status).toBe(200);
-    expect(session.json.account.identifier).toBe('admin');
+    expect(session.json.account.identifier).toBe('sdupont');
+  });
+
+  it('opens no session for a profile that requires two-step sign-in, only a pending cookie for /api/session', async () => {
+    const client = t.client();
+    const signIn = await client.signIn('admin', TEST_ADMIN_PASSWORD);
+    expect(signIn.json).toEqual({ next: 'enrol' });
+    const cookies = signIn.headers.getSetCookie();
+    expect(cookies.some((c) => c.startsWith('facteur_session='))).toBe(false);
+    const pending = cookies.find((c) => c.startsWith('facteur_pending='));
+    expect(pending).toMatch(/HttpOnly/);
+    expect(pending).toMatch(/SameSite=Strict/);
+    expect(pending).toMatch(/Path=\/api\/session/);
+    expect(pending).toMatch(/Max-Age=600/);
+    expect((await client.request('GET', '/api/session')).status).toBe(401);
   });
 
   it('answers unknown accounts and wrong passwords identically', async () => {
@@ -141,8 +156,9 @@ describe.each(testBackends())('web API on %s', (backend) => {
   });
 
   it('signs out and the session is gone', async () => {
+    const user = await addUser();
     const client = t.client();
-    await client.signIn('admin', TEST_ADMIN_PASSWORD);
+    await client.signIn(user.identifier, user.provisionalPassword);
     const out = await client.request('DELETE', '/api/session');
     expect(out.status).toBe(204);
     expect((await client.request('GET', '/api/session')).json.code).toBe('auth.required');

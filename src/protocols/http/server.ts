@@ -29,6 +29,7 @@ import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSessionListRoutes } from './routes/sessions.js';
+import { registerTwoFactorRoutes } from './routes/two-factor.js';
 
 /** API bodies are small JSON documents; attachments will have their own upload route and limit. */
 export const MAX_API_BODY_BYTES = 64 * 1024;
@@ -96,7 +97,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   registerPortalRoutes(app, options.ctx, options.portal);
-  registerSessionRoutes(app, options.ctx, options.throttle);
+  registerSessionRoutes(app, options.ctx, {
+    throttle: options.throttle,
+    totpIssuer: options.portal.institutionName,
+  });
+  registerTwoFactorRoutes(app, options.ctx, options.portal.institutionName);
   registerPasswordRoutes(app, options.ctx);
   registerAppPasswordRoutes(app, options.ctx);
   registerSessionListRoutes(app, options.ctx);

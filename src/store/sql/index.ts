@@ -155,6 +155,19 @@ export {
 } from './outbound-queue.js';
 export { MAX_PAGE_SIZE } from './pagination.js';
 export {
+  countPendingFailure,
+  countTrustedDevices,
+  deletePendingSignIn,
+  deletePendingSignInsOf,
+  findPendingSignIn,
+  forgetTrustedDevices,
+  insertPendingSignIn,
+  isDeviceTrusted,
+  type NewPendingSignIn,
+  setPendingChallenge,
+  trustDevice,
+} from './pending-sign-ins.js';
+export {
   findProfileById,
   findProfileByName,
   insertProfile,

@@ -354,6 +354,25 @@ export interface KnownDeviceTable {
   device_hash: string;
   first_seen_at: number;
   last_seen_at: number;
+  /** Until when the second step of sign-in is skipped on this browser (0015), or null. */
+  trusted_until: number | null;
+}
+
+export type PendingSignInPurpose = 'second_factor' | 'enrol';
+
+/** A sign-in whose password was right, waiting for its second step (0015). */
+export interface PendingSignInTable {
+  /** SHA-256 (hex) of the cookie token. */
+  id: string;
+  account_id: string;
+  purpose: PendingSignInPurpose;
+  /** SHA-256 of the device cookie the password was typed on. */
+  device_hash: string;
+  created_at: number;
+  expires_at: number;
+  failures: Generated<number>;
+  /** The WebAuthn challenge last offered, base64url. */
+  challenge: string | null;
 }
 
 /** A notice or planned maintenance shown to every user (0012). */
@@ -432,6 +451,7 @@ export interface Database {
   known_devices: KnownDeviceTable;
   totp_secrets: TotpSecretTable;
   recovery_codes: RecoveryCodeTable;
+  pending_sign_ins: PendingSignInTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -446,6 +466,7 @@ export type Session = Selectable<SessionTable>;
 export type AppPassword = Selectable<AppPasswordTable>;
 export type Announcement = Selectable<AnnouncementTable>;
 export type TotpSecret = Selectable<TotpSecretTable>;
+export type PendingSignIn = Selectable<PendingSignInTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;

@@ -55,9 +55,14 @@ export async function advanceTotpStep(
   return result.numUpdatedRows > 0n;
 }
 
-export async function deleteSecondFactors(db: Kysely<Database>, accountId: string): Promise<void> {
+export async function deleteSecondFactors(
+  db: Kysely<Database>,
+  accountId: string,
+  options: { keepRecoveryCodes: boolean } = { keepRecoveryCodes: false },
+): Promise<void> {
   await db.deleteFrom('totp_secrets').where('account_id', '=', accountId).execute();
-  await db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
+  if (!options.keepRecoveryCodes)
+    await db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
 }
 
 /** Replaces the account's recovery codes. */

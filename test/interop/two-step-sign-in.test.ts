@@ -1,0 +1,216 @@
+/**
+ * Two-step sign-in over the web API, against a running server: TOTP turned on from the settings
+ * (codes computed here with otpauth, as a phone app would), the second step on another browser,
+ * wrong codes counted and ended, recovery codes spent once, a trusted browser that skips the step,
+ * a pending sign-in that cannot move to another browser, and the forced enrolment of a profile that
+ * requires two-step sign-in.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { authenticator } from '../helpers/authenticator.js';
+import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+
+const PASSWORD = 'Motdepasse-solide-2026!';
+let t: TestServer;
+
+beforeEach(async () => {
+  t = await startTestServer();
+  await t.addUser('Sylvie', 'Dupont', '--password', PASSWORD);
+  await t.addUser('Paul', 'Bernard', '--password', PASSWORD, '--profile', 'staff');
+  await t.server.facteur.ctx.db.updateTable('accounts').set({ must_change_password: 0 }).execute();
+});
+
+afterEach(async () => {
+  await t.close();
+});
+
+async function turnTotpOn(client: HttpClient) {
+  const setup = await client.request('POST', '/api/two-factor/totp', { currentPassword: PASSWORD });
+  expect(setup.status, setup.text).toBe(200);
+  expect(setup.json.uri).toMatch(/^otpauth:\/\/totp\/.+\?.*secret=/);
+  expect(setup.json.qrCodeSvg).toMatch(/^<svg /);
+  const app = authenticator(setup.json.secret);
+  const confirmed = await client.request('POST', '/api/two-factor/totp/confirm', { code: app.next() });
+  expect(confirmed.status, confirmed.text).toBe(200);
+  expect(confirmed.json.recoveryCodes).toHaveLength(10);
+  return { app, recoveryCodes: confirmed.json.recoveryCodes as string[] };
+}
+
+async function signedIn(client = t.client()) {
+  expect((await client.signIn('sdupont', PASSWORD)).status).toBe(200);
+  return client;
+}
+
+describe('two-step sign-in', () => {
+  it('asks a TOTP code on another browser, counts wrong ones, and opens the session on the right one', async () => {
+    const laptop = await signedIn();
+    const { app } = await turnTotpOn(laptop);
+    expect((await laptop.request('GET', '/api/two-factor')).json).toMatchObject({
+      totp: true,
+      recoveryCodesLeft: 10,
+      required: false,
+    });
+
+    const phone = t.client({ newDevice: true });
+    const first = await phone.signIn('sdupont', PASSWORD);
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ next: 'second_factor', methods: ['totp', 'recovery'] });
+    expect((await phone.request('GET', '/api/session')).status).toBe(401);
+
+    const wrong = await phone.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.wrong(),
+      trustDevice: false,
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toMatchObject({ code: 'second_factor.invalid', attemptsLeft: 4 });
+
+    const right = await phone.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.next(),
+      trustDevice: false,
+    });
+    expect(right.status, right.text).toBe(200);
+    expect(right.json.account.identifier).toBe('sdupont');
+    expect((await phone.request('GET', '/api/session')).status).toBe(200);
+    // The pending sign-in is spent: the same proof cannot open a second session.
+    const again = await phone.request('POST', '/api/session/second-factor', {
+      method: 'recovery',
+      code: 'aaaaa-aaaaa',
+      trustDevice: false,
+    });
+    expect(again.json.code).toBe('auth.pending_expired');
+  });
+
+  it('ends the pending sign-in after five wrong codes', async () => {
+    const { app } = await turnTotpOn(await signedIn());
+    const phone = t.client({ newDevice: true });
+    await phone.signIn('sdupont', PASSWORD);
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await phone.request('POST', '/api/session/second-factor', {
+        method: 'totp',
+        code: app.wrong(),
+        trustDevice: false,
+      });
+      answers.push(`${response.json.code}:${response.json.attemptsLeft ?? ''}`);
+    }
+    expect(answers).toEqual([
+      'second_factor.invalid:4',
+      'second_factor.invalid:3',
+      'second_factor.invalid:2',
+      'second_factor.invalid:1',
+      'auth.pending_expired:',
+    ]);
+    const late = await phone.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.next(),
+      trustDevice: false,
+    });
+    expect(late.json.code).toBe('auth.pending_expired');
+  });
+
+  it('takes a recovery code once, in any case and without the dash', async () => {
+    const { recoveryCodes } = await turnTotpOn(await signedIn());
+    const code = recoveryCodes[3] as string;
+    const tablet = t.client({ newDevice: true });
+    await tablet.signIn('sdupont', PASSWORD);
+    const used = await tablet.request('POST', '/api/session/second-factor', {
+      method: 'recovery',
+      code: code.replace('-', '').toUpperCase(),
+      trustDevice: false,
+    });
+    expect(used.status, used.text).toBe(200);
+
+    const other = t.client({ newDevice: true });
+    await other.signIn('sdupont', PASSWORD);
+    const reused = await other.request('POST', '/api/session/second-factor', {
+      method: 'recovery',
+      code,
+      trustDevice: false,
+    });
+    expect(reused.json).toMatchObject({ code: 'second_factor.invalid', attemptsLeft: 4 });
+    const status = await tablet.request('GET', '/api/two-factor');
+    expect(status.json.recoveryCodesLeft).toBe(9);
+  });
+
+  it('skips the second step on a trusted browser until the trust is forgotten', async () => {
+    const laptop = await signedIn();
+    const { app } = await turnTotpOn(laptop);
+    const phone = t.client({ newDevice: true });
+    await phone.signIn('sdupont', PASSWORD);
+    const trusted = await phone.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.next(),
+      trustDevice: true,
+    });
+    expect(trusted.status).toBe(200);
+    expect((await phone.request('DELETE', '/api/session')).status).toBe(204);
+    const direct = await phone.signIn('sdupont', PASSWORD);
+    expect(direct.json.account?.identifier).toBe('sdupont');
+    expect((await laptop.request('GET', '/api/two-factor')).json.trustedDevices).toBe(1);
+
+    const forgot = await laptop.request('POST', '/api/two-factor/forget-devices');
+    expect(forgot.json.trustedDevices).toBe(0);
+    await phone.request('DELETE', '/api/session');
+    expect((await phone.signIn('sdupont', PASSWORD)).json.next).toBe('second_factor');
+  });
+
+  it('keeps a pending sign-in on the browser the password was typed in', async () => {
+    const { app } = await turnTotpOn(await signedIn());
+    const phone = t.client({ newDevice: true });
+    await phone.signIn('sdupont', PASSWORD);
+    const thief = t.client({ newDevice: true });
+    thief.cookies.set('facteur_pending', phone.cookies.get('facteur_pending') as string);
+    const stolen = await thief.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.next(),
+      trustDevice: false,
+    });
+    expect(stolen.json.code).toBe('auth.pending_expired');
+  });
+
+  it('refuses to turn TOTP on without the account password, and turns it off with it', async () => {
+    const laptop = await signedIn();
+    const refused = await laptop.request('POST', '/api/two-factor/totp', {
+      currentPassword: 'Pas-le-bon-1!',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('password.current_wrong');
+    expect((await laptop.request('GET', '/api/two-factor')).json.totp).toBe(false);
+
+    await turnTotpOn(laptop);
+    const off = await laptop.request('POST', '/api/two-factor/totp/disable', { currentPassword: PASSWORD });
+    expect(off.json).toMatchObject({ totp: false, recoveryCodesLeft: 0 });
+    const phone = t.client({ newDevice: true });
+    expect((await phone.signIn('sdupont', PASSWORD)).json.account?.identifier).toBe('sdupont');
+  });
+
+  it('leads a profile that requires it to enrol before any session, and keeps TOTP on after', async () => {
+    const browser = t.client();
+    const first = await browser.signIn('pbernard', PASSWORD);
+    expect(first.json).toEqual({ next: 'enrol' });
+    expect((await browser.request('GET', '/api/session')).status).toBe(401);
+    // A pending enrolment is not a pending second step.
+    const shortcut = await browser.request('POST', '/api/session/second-factor', {
+      method: 'recovery',
+      code: 'aaaaa-aaaaa',
+      trustDevice: true,
+    });
+    expect(shortcut.json.code).toBe('auth.pending_expired');
+
+    const setup = await browser.request('POST', '/api/session/enrolment/totp');
+    expect(setup.status, setup.text).toBe(200);
+    const app = authenticator(setup.json.secret);
+    const bad = await browser.request('POST', '/api/session/enrolment/totp/confirm', { code: app.wrong() });
+    expect(bad.json.code).toBe('totp.code_invalid');
+    const done = await browser.request('POST', '/api/session/enrolment/totp/confirm', { code: app.next() });
+    expect(done.status, done.text).toBe(200);
+    expect(done.json.recoveryCodes).toHaveLength(10);
+    expect(done.json.session.account.identifier).toBe('pbernard');
+    expect((await browser.request('GET', '/api/session')).status).toBe(200);
+
+    const off = await browser.request('POST', '/api/two-factor/totp/disable', { currentPassword: PASSWORD });
+    expect(off.status).toBe(409);
+    expect(off.json.code).toBe('two_factor.required');
+  });
+});
