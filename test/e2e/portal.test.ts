@@ -1,13 +1,14 @@
 /**
  * The portal in a real browser against `facteur serve` run as an operator would: the printed
- * administrator signs in and must change the password; a user created with the CLI signs in by
- * identifier and by address; five wrong passwords lock the account until the CLI unlocks it; weak
+ * administrator signs in, must enrol in two-step verification, then change the password; a user
+ * created with the CLI signs in by identifier and by address; five wrong passwords lock the account until the CLI unlocks it; weak
  * passwords are refused with the reason shown; axe-core finds nothing on the pages, in French and
  * in English; nothing breaks the Content-Security-Policy.
  */
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { authenticator } from '../helpers/authenticator.js';
 import { userAddArgs } from '../helpers/cli-args.js';
 import {
   assertBuilt,
@@ -70,7 +71,7 @@ async function changePassword(current: string, next: string, confirmation = next
 }
 
 describe('the portal', () => {
-  it('lets the printed administrator sign in, forces a password change, then sign out', async () => {
+  it('lets the printed administrator sign in, enrol, change the password, then sign out', async () => {
     const printed = /one-time password: (\S+)/.exec(server.banner)?.[1];
     expect(printed).toBeDefined();
     expect(server.banner).toContain('identifier: admin');
@@ -78,6 +79,12 @@ describe('the portal', () => {
     await expect.poll(() => page.title()).toContain('Connexion');
     await screenshot(page, 'sign-in-fr-1280');
     await signIn('admin', printed as string);
+    // Staff (the administrator's profile) must use two-step verification: enrolment comes first.
+    await page.getByRole('heading', { name: 'Protégez votre compte' }).waitFor();
+    const app = authenticator((await page.locator('.totp-setup__secret').textContent()) ?? '');
+    await page.getByLabel('Code à 6 chiffres').fill(app.next());
+    await page.getByRole('button', { name: 'Activer' }).click();
+    await page.getByRole('button', { name: 'Continuer vers ma messagerie' }).click();
     await page.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
     await screenshot(page, 'change-password-fr-1280');
 

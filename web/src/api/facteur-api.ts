@@ -4,10 +4,17 @@ import type {
   ClientSettings,
   CreateAppPasswordRequest,
   CreatedAppPasswordInfo,
+  EnrolledSession,
+  PasskeyRequestOptions,
   PortalInfo,
+  RecoveryCodes,
+  SecondFactorRequest,
   SessionInfo,
   SessionList,
   SignInRequest,
+  SignInResponse,
+  TotpSetup,
+  TwoFactorStatus,
 } from '../../../common/api.js';
 import { type ApiClient, createApiClient } from './client';
 
@@ -16,7 +23,22 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
   return {
     getPortal: () => client.get<PortalInfo>('/api/portal'),
     getSession: () => client.get<SessionInfo>('/api/session'),
-    signIn: (request: SignInRequest) => client.post<SessionInfo>('/api/session', request),
+    signIn: (request: SignInRequest) => client.post<SignInResponse>('/api/session', request),
+    secondFactor: (request: SecondFactorRequest) =>
+      client.post<SessionInfo>('/api/session/second-factor', request),
+    passkeySignInOptions: () => client.post<PasskeyRequestOptions>('/api/session/passkey-options', {}),
+    startEnrolment: () => client.post<TotpSetup>('/api/session/enrolment/totp', {}),
+    confirmEnrolment: (code: string) =>
+      client.post<EnrolledSession>('/api/session/enrolment/totp/confirm', { code }),
+    getTwoFactor: () => client.get<TwoFactorStatus>('/api/two-factor'),
+    startTotp: (currentPassword: string) =>
+      client.post<TotpSetup>('/api/two-factor/totp', { currentPassword }),
+    confirmTotp: (code: string) => client.post<RecoveryCodes>('/api/two-factor/totp/confirm', { code }),
+    disableTotp: (currentPassword: string) =>
+      client.post<TwoFactorStatus>('/api/two-factor/totp/disable', { currentPassword }),
+    renewRecoveryCodes: (currentPassword: string) =>
+      client.post<RecoveryCodes>('/api/two-factor/recovery-codes', { currentPassword }),
+    forgetTrustedDevices: () => client.post<TwoFactorStatus>('/api/two-factor/forget-devices', {}),
     signOut: () => client.delete('/api/session'),
     changePassword: (request: ChangePasswordRequest) => client.post<SessionInfo>('/api/password', request),
     getClientSettings: () => client.get<ClientSettings>('/api/client-settings'),

@@ -1,5 +1,5 @@
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { PortalInfo, SessionInfo } from '../../../common/api.js';
+import type { PortalInfo, SecondFactorMethod, SessionInfo, SignInResponse } from '../../../common/api.js';
 import { isApiError } from '../api/client';
 import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
@@ -11,17 +11,29 @@ import { SignInPage } from './SignInPage';
 
 // The password policy pulls zxcvbn and its dictionaries (~1 MB): only loaded when a change is due.
 const ChangePasswordPage = lazy(() => import('./ChangePasswordPage'));
+// Two-step verification: only loaded when a second step or an enrolment is due.
+const SecondFactorPage = lazy(() => import('./two-step/SecondFactorPage'));
+const EnrolPage = lazy(() => import('./two-step/EnrolPage'));
 
 /** Where the visitor stands; each state renders exactly one page. */
 export type AuthState =
   | { kind: 'loading' }
   | { kind: 'unavailable'; message: string }
-  | { kind: 'signedOut'; notice?: 'signedOut' | 'expired' }
+  | { kind: 'signedOut'; notice?: 'signedOut' | 'expired' | 'secondStepExpired' }
+  | { kind: 'secondStep'; methods: SecondFactorMethod[] }
+  | { kind: 'enrol' }
   | { kind: 'mustChangePassword'; session: SessionInfo }
   | { kind: 'signedIn'; session: SessionInfo; notice?: 'passwordChanged' };
 
 export function stateForSession(session: SessionInfo): AuthState {
   return session.mustChangePassword ? { kind: 'mustChangePassword', session } : { kind: 'signedIn', session };
+}
+
+/** Where a correct password leads: the session, or a second step first. */
+export function stateForSignIn(answer: SignInResponse): AuthState {
+  if ('next' in answer)
+    return answer.next === 'enrol' ? { kind: 'enrol' } : { kind: 'secondStep', methods: answer.methods };
+  return stateForSession(answer);
 }
 
 export interface SignedInProps {
@@ -103,8 +115,37 @@ export function AuthGate({ api, portal, renderSignedIn }: AuthGateProps) {
           portal={portal}
           notice={state.notice}
           focusHeading={focusHeading}
-          onSignedIn={(session) => go(stateForSession(session))}
+          onSignedIn={(answer) => go(stateForSignIn(answer))}
         />
+      );
+    case 'secondStep':
+      return (
+        <Suspense fallback={<Loading />}>
+          <SecondFactorPage
+            api={api}
+            portal={portal}
+            methods={state.methods}
+            focusHeading={focusHeading}
+            onSignedIn={(session) => go(stateForSession(session))}
+            onRestart={(reason) =>
+              go({
+                kind: 'signedOut',
+                ...(reason === 'expired' ? { notice: 'secondStepExpired' as const } : {}),
+              })
+            }
+          />
+        </Suspense>
+      );
+    case 'enrol':
+      return (
+        <Suspense fallback={<Loading />}>
+          <EnrolPage
+            api={api}
+            portal={portal}
+            focusHeading={focusHeading}
+            onSignedIn={(session) => go(stateForSession(session))}
+          />
+        </Suspense>
       );
     case 'mustChangePassword':
       return (

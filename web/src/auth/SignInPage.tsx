@@ -1,5 +1,5 @@
 import { type FormEvent, useRef, useState } from 'react';
-import type { PortalInfo, SessionInfo } from '../../../common/api.js';
+import type { PortalInfo, SignInResponse } from '../../../common/api.js';
 import { isApiError } from '../api/client';
 import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
@@ -13,9 +13,10 @@ import { TextField } from '../ui/TextField';
 export interface SignInPageProps {
   api: FacteurApi;
   portal: PortalInfo | null;
-  onSignedIn: (session: SessionInfo) => void;
+  /** The password was right: the session, or the second step to take. */
+  onSignedIn: (answer: SignInResponse) => void;
   /** A message to show on arrival (e.g. "you have signed out"), as a polite status. */
-  notice?: 'signedOut' | 'expired';
+  notice?: 'signedOut' | 'expired' | 'secondStepExpired';
   focusHeading: boolean;
 }
 
@@ -53,8 +54,7 @@ export function SignInPage({ api, portal, onSignedIn, notice, focusHeading }: Si
     setPending(true);
     setError(null);
     try {
-      const session = await api.signIn({ login: login.trim(), password });
-      onSignedIn(session);
+      onSignedIn(await api.signIn({ login: login.trim(), password }));
     } catch (caught) {
       if (!isApiError(caught)) throw caught;
       setPassword('');
@@ -76,7 +76,13 @@ export function SignInPage({ api, portal, onSignedIn, notice, focusHeading }: Si
           <p className="lead">{t('signIn.intro')}</p>
           {notice && !error ? (
             <Alert kind={notice === 'signedOut' ? 'success' : 'info'} role="status">
-              <p>{notice === 'signedOut' ? t('signIn.signedOut') : t('problem.auth.required')}</p>
+              <p>
+                {notice === 'signedOut'
+                  ? t('signIn.signedOut')
+                  : notice === 'secondStepExpired'
+                    ? t('problem.auth.pending_expired')
+                    : t('problem.auth.required')}
+              </p>
             </Alert>
           ) : null}
           {error ? (

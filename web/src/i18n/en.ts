@@ -150,6 +150,15 @@ export const en: Catalogue = {
   'problem.auth.password_change_required': 'You must change your password before you continue.',
   'problem.request.invalid': 'The request is incomplete or invalid. Check the fields and try again.',
   'problem.password.policy': 'The new password does not follow the rules.',
+  'problem.auth.pending_expired':
+    'This sign-in has expired or was interrupted. Type your identifier and password again.',
+  'problem.second_factor.invalid.one': 'This code is not valid. You have 1 attempt left.',
+  'problem.second_factor.invalid.other': 'This code is not valid. You have {attempts} attempts left.',
+  'problem.totp.code_invalid':
+    'This code does not match the app’s. Check that your phone’s clock is right and type the code shown now.',
+  'problem.totp.already_enabled': 'The authenticator app is already on.',
+  'problem.two_factor.required': 'Your profile requires two-step verification: add a passkey first.',
+  'problem.two_factor.off': 'Turn two-step verification on first.',
   'problem.password.current_wrong': 'The current password is incorrect.',
   'problem.client.network': 'The server cannot be reached. Check your Internet connection and try again.',
   'problem.client.timeout': 'The server is taking too long to answer. Try again in a moment.',
@@ -565,6 +574,10 @@ export const en: Catalogue = {
     'You have reached the largest number of app passwords: revoke one to create another.',
   'appPasswords.error.create': 'The password could not be created. Try again in a moment.',
   'appPasswords.error.revoke': 'The password could not be revoked. Try again in a moment.',
+  'twoFactor.home.heading': 'Two-step verification',
+  'twoFactor.home.intro':
+    'A code from your phone besides the password: a stolen password is no longer enough.',
+  'twoFactor.home.link': 'Manage two-step verification',
   'appPasswords.home.intro': 'To connect a phone or a mail app without giving your account password.',
   'appPasswords.home.link': 'Manage my app passwords',
 };

@@ -157,6 +157,16 @@ export const fr = {
   'problem.request.invalid': 'La demande est incomplète ou invalide. Vérifiez les champs et réessayez.',
   'problem.password.policy': 'Le nouveau mot de passe ne respecte pas les règles.',
   'problem.password.current_wrong': 'Le mot de passe actuel est incorrect.',
+  'problem.auth.pending_expired':
+    'Cette connexion a expiré ou a été interrompue. Saisissez de nouveau votre identifiant et votre mot de passe.',
+  'problem.second_factor.invalid.one': 'Ce code n’est pas valable. Il vous reste 1 essai.',
+  'problem.second_factor.invalid.other': 'Ce code n’est pas valable. Il vous reste {attempts} essais.',
+  'problem.totp.code_invalid':
+    'Ce code ne correspond pas à celui de l’application. Vérifiez que l’heure de votre téléphone est juste et saisissez le code affiché maintenant.',
+  'problem.totp.already_enabled': 'L’application d’authentification est déjà activée.',
+  'problem.two_factor.required':
+    'Votre profil impose la vérification en deux étapes : ajoutez d’abord une clé d’accès.',
+  'problem.two_factor.off': 'Activez d’abord la vérification en deux étapes.',
   'problem.client.network': 'Le serveur est injoignable. Vérifiez votre connexion à Internet et réessayez.',
   'problem.client.timeout': 'Le serveur met trop de temps à répondre. Réessayez dans un instant.',
   'problem.client.server': 'Le service rencontre un problème technique. Réessayez dans quelques minutes.',
@@ -583,6 +593,10 @@ export const fr = {
     'Vous avez atteint le nombre maximal de mots de passe d’application : révoquez-en un pour en créer un autre.',
   'appPasswords.error.create': 'Le mot de passe n’a pas pu être créé. Réessayez dans un instant.',
   'appPasswords.error.revoke': 'Le mot de passe n’a pas pu être révoqué. Réessayez dans un instant.',
+  'twoFactor.home.heading': 'Vérification en deux étapes',
+  'twoFactor.home.intro':
+    'Un code de votre téléphone en plus du mot de passe : un mot de passe volé ne suffit plus.',
+  'twoFactor.home.link': 'Gérer la vérification en deux étapes',
   'appPasswords.home.intro':
     'Pour connecter un téléphone ou un logiciel de messagerie sans donner le mot de passe de votre compte.',
   'appPasswords.home.link': 'Gérer mes mots de passe d’application',

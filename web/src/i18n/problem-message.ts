@@ -13,6 +13,12 @@ export const KNOWN_PROBLEM_CODES = [
   'request.invalid',
   'password.policy',
   'password.current_wrong',
+  'auth.pending_expired',
+  'second_factor.invalid',
+  'totp.code_invalid',
+  'totp.already_enabled',
+  'two_factor.required',
+  'two_factor.off',
 ] as const;
 
 /**
@@ -35,6 +41,19 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
       const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
       return seconds === 1 ? t('problem.auth.throttled.one') : t('problem.auth.throttled.other', { seconds });
     }
+    case 'second_factor.invalid': {
+      const left = problem.attemptsLeft;
+      if (typeof left !== 'number' || !Number.isFinite(left) || left < 1)
+        return t('problem.auth.pending_expired');
+      return left === 1
+        ? t('problem.second_factor.invalid.one')
+        : t('problem.second_factor.invalid.other', { attempts: Math.floor(left) });
+    }
+    case 'auth.pending_expired':
+    case 'totp.code_invalid':
+    case 'totp.already_enabled':
+    case 'two_factor.required':
+    case 'two_factor.off':
     case 'auth.invalid':
     case 'auth.disabled':
     case 'auth.required':

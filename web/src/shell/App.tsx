@@ -18,6 +18,7 @@ const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
 const VacationPage = lazy(() => import('../settings/VacationPage'));
 const AppPasswordsPage = lazy(() => import('../settings/AppPasswordsPage'));
 const SessionsPage = lazy(() => import('../settings/SessionsPage'));
+const TwoFactorPage = lazy(() => import('../settings/TwoFactorPage'));
 const ChangePasswordPage = lazy(() => import('../auth/ChangePasswordPage'));
 
 function PageLoading() {
@@ -96,6 +97,18 @@ export function App() {
                     />
                   </Suspense>
                 </div>
+              );
+            }
+            if (router.route === 'twoFactor') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <TwoFactorPage
+                    api={api}
+                    portal={portal}
+                    session={props.session}
+                    focusHeading={focusHeading}
+                  />
+                </Suspense>
               );
             }
             if (router.route === 'sessions') {

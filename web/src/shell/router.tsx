@@ -28,6 +28,7 @@ export type Route =
   | 'vacation'
   | 'appPasswords'
   | 'sessions'
+  | 'twoFactor'
   | 'password';
 
 const PATHS: Readonly<Record<Route, string>> = {
@@ -38,6 +39,7 @@ const PATHS: Readonly<Record<Route, string>> = {
   vacation: '/parametres/absence',
   appPasswords: '/parametres/mots-de-passe-application',
   sessions: '/parametres/sessions',
+  twoFactor: '/parametres/verification-en-deux-etapes',
   password: '/parametres/mot-de-passe',
 };
 
