@@ -37,6 +37,7 @@ import {
 import type { CoreContext } from '../context.js';
 import { isAccountUsable } from './account-usable.js';
 import type { ClientThrottle } from './client-throttle.js';
+import { assertCurrentPassword } from './current-password.js';
 
 /** Enough for every device of a person; a bound on what one account can make the server store. */
 export const MAX_APP_PASSWORDS = 20;
@@ -70,9 +71,7 @@ export async function createAppPassword(
       },
     );
   }
-  if (!(await ctx.hasher.verify(account.password_hash, input.currentPassword))) {
-    throw new UserError('password.current_wrong', 'the current password is incorrect');
-  }
+  await assertCurrentPassword(ctx, account, input.currentPassword);
   if ((await countAppPasswords(ctx.db, account.id)) >= MAX_APP_PASSWORDS) {
     throw new UserError(
       'app_password.limit',

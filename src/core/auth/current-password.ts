@@ -1,0 +1,22 @@
+/**
+ * The account password asked again before a lasting credential is made (an app password, a passkey):
+ * a session left open on a shared computer must not be enough to plant one.
+ *
+ * Implementation notes
+ * - A wrong answer here does not count towards the sign-in lockout: the session already proves who
+ *   is there, and a lock would let whoever holds the session lock the owner out.
+ */
+import { UserError } from '../../lib/errors/index.js';
+import type { Account } from '../../store/sql/index.js';
+import type { CoreContext } from '../context.js';
+
+/** @throws UserError `password.current_wrong` */
+export async function assertCurrentPassword(
+  ctx: CoreContext,
+  account: Account,
+  currentPassword: string,
+): Promise<void> {
+  if (!(await ctx.hasher.verify(account.password_hash, currentPassword))) {
+    throw new UserError('password.current_wrong', 'the current password is incorrect');
+  }
+}
