@@ -4,6 +4,11 @@ import type {
   ClientSettings,
   CreateAppPasswordRequest,
   CreatedAppPasswordInfo,
+  CreatePasskeyRequest,
+  PasskeyInfo,
+  PasskeyList,
+  PasskeyRegistrationOptions,
+  PasskeyRegistrationOptionsRequest,
   PortalInfo,
   SessionInfo,
   SessionList,
@@ -24,6 +29,11 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     createAppPassword: (request: CreateAppPasswordRequest) =>
       client.post<CreatedAppPasswordInfo>('/api/app-passwords', request),
     revokeAppPassword: (id: string) => client.delete(`/api/app-passwords/${encodeURIComponent(id)}`),
+    listPasskeys: () => client.get<PasskeyList>('/api/passkeys'),
+    passkeyRegistrationOptions: (request: PasskeyRegistrationOptionsRequest) =>
+      client.post<PasskeyRegistrationOptions>('/api/passkeys/registration-options', request),
+    createPasskey: (request: CreatePasskeyRequest) => client.post<PasskeyInfo>('/api/passkeys', request),
+    removePasskey: (id: string) => client.delete(`/api/passkeys/${encodeURIComponent(id)}`),
     listSessions: () => client.get<SessionList>('/api/sessions'),
     endSession: (id: string) => client.delete(`/api/sessions/${encodeURIComponent(id)}`),
     endOtherSessions: () => client.post<{ closed: number }>('/api/sessions/sign-out-others', {}),

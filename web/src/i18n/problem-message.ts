@@ -13,6 +13,13 @@ export const KNOWN_PROBLEM_CODES = [
   'request.invalid',
   'password.policy',
   'password.current_wrong',
+  'passkey.challenge_expired',
+  'passkey.invalid',
+  'passkey.limit',
+  'passkey.already_registered',
+  'passkey.name_invalid',
+  'passkey.not_found',
+  'two_factor.required',
 ] as const;
 
 /**
@@ -42,6 +49,13 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
     case 'request.invalid':
     case 'password.policy':
     case 'password.current_wrong':
+    case 'passkey.challenge_expired':
+    case 'passkey.invalid':
+    case 'passkey.limit':
+    case 'passkey.already_registered':
+    case 'passkey.name_invalid':
+    case 'passkey.not_found':
+    case 'two_factor.required':
     case CLIENT_PROBLEM_CODES.network:
     case CLIENT_PROBLEM_CODES.timeout:
     case CLIENT_PROBLEM_CODES.server:
