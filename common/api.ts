@@ -25,9 +25,23 @@
  * - DELETE /api/session   → 204 (signs out; the cookie is cleared).
  * - POST   /api/password  ChangePasswordRequest → SessionInfo (mustChangePassword false);
  *                         400 `password.policy` (with `violations`); 403 `password.current_wrong`.
+ * - GET    /api/passkeys  → PasskeyList (the account's passkeys, oldest first).
+ * - POST   /api/passkeys/registration-options  PasskeyRegistrationOptionsRequest →
+ *                         PasskeyRegistrationOptions (for @simplewebauthn/browser's
+ *                         `startRegistration`); 403 `password.current_wrong`; 409 `passkey.limit`.
+ * - POST   /api/passkeys  CreatePasskeyRequest → 201 PasskeyInfo; 400 `passkey.name_invalid`
+ *                         (with `maxLength`), `passkey.invalid`; 409 `passkey.challenge_expired`
+ *                         (ask for options again), `passkey.already_registered`, `passkey.limit`.
+ * - DELETE /api/passkeys/:id → 204; 404 `passkey.not_found`; 409 `two_factor.required` (the last
+ *                         second factor of a profile that requires two-step sign-in).
  * While `mustChangePassword` is true every other authenticated route answers 403
  * `auth.password_change_required`.
  */
+
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 
 export const CSRF_COOKIE = 'facteur_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -248,4 +262,36 @@ export interface CreatedAppPasswordInfo {
   appPassword: AppPasswordInfo;
   /** Shown once: `abcd-efgh-ijkl-mnop`. */
   password: string;
+}
+
+export interface PasskeyInfo {
+  id: string;
+  /** Chosen by the user: « Clé USB », « Téléphone ». */
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** A passkey synced between devices (a password manager or phone account) rather than one key. */
+  synced: boolean;
+}
+
+export interface PasskeyList {
+  passkeys: PasskeyInfo[];
+  max: number;
+  maxNameLength: number;
+}
+
+/** POST /api/passkeys/registration-options: the account password is asked again. */
+export interface PasskeyRegistrationOptionsRequest {
+  currentPassword: string;
+}
+
+export interface PasskeyRegistrationOptions {
+  /** WebAuthn creation options in JSON, valid 5 minutes, for `startRegistration({ optionsJSON })`. */
+  options: PublicKeyCredentialCreationOptionsJSON;
+}
+
+/** POST /api/passkeys: the browser's answer to the options, and the name to show. */
+export interface CreatePasskeyRequest {
+  name: string;
+  response: RegistrationResponseJSON;
 }

@@ -3,11 +3,13 @@
  * (codes computed here with otpauth, as a phone app would), the second step on another browser,
  * wrong codes counted and ended, recovery codes spent once, a trusted browser that skips the step,
  * a pending sign-in that cannot move to another browser, and the forced enrolment of a profile that
- * requires two-step sign-in.
+ * requires two-step sign-in. Passkeys answer the second step with a software authenticator: each
+ * answer bound to the challenge of its sign-in, never replayed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticator } from '../helpers/authenticator.js';
 import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
+import { createSoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 const PASSWORD = 'Motdepasse-solide-2026!';
 let t: TestServer;
@@ -183,6 +185,57 @@ describe('two-step sign-in', () => {
     expect(off.json).toMatchObject({ totp: false, recoveryCodesLeft: 0 });
     const phone = t.client({ newDevice: true });
     expect((await phone.signIn('sdupont', PASSWORD)).json.account?.identifier).toBe('sdupont');
+  });
+
+  it('takes a passkey for the second step, against this sign-in’s challenge only', async () => {
+    const laptop = await signedIn();
+    const { options } = (
+      await laptop.request('POST', '/api/passkeys/registration-options', { currentPassword: PASSWORD })
+    ).json;
+    const key = createSoftAuthenticator();
+    const added = await laptop.request('POST', '/api/passkeys', {
+      name: 'Clé USB',
+      response: key.register(options, t.baseUrl),
+    });
+    expect(added.status, added.text).toBe(201);
+    // A passkey alone is a second factor (recovery codes are made from the settings).
+    expect((await laptop.request('GET', '/api/two-factor')).json).toMatchObject({ totp: false, passkeys: 1 });
+
+    const phone = t.client({ newDevice: true });
+    expect((await phone.signIn('sdupont', PASSWORD)).json).toEqual({
+      next: 'second_factor',
+      methods: ['passkey'],
+    });
+    // An answer with no challenge offered is refused.
+    const unasked = await phone.request('POST', '/api/session/second-factor', {
+      method: 'passkey',
+      response: { id: key.credentialId },
+      trustDevice: false,
+    });
+    expect(unasked.json).toMatchObject({ code: 'second_factor.invalid', attemptsLeft: 4 });
+    const offered = await phone.request('POST', '/api/session/passkey-options');
+    expect(offered.status, offered.text).toBe(200);
+    expect(offered.json.allowCredentials.map((c: { id: string }) => c.id)).toEqual([key.credentialId]);
+    const answer = key.assert(offered.json, t.baseUrl);
+    const signed = await phone.request('POST', '/api/session/second-factor', {
+      method: 'passkey',
+      response: answer,
+      trustDevice: false,
+    });
+    expect(signed.status, signed.text).toBe(200);
+    expect(signed.json.account.identifier).toBe('sdupont');
+
+    // The same answer on another sign-in: another challenge, refused.
+    const thief = t.client({ newDevice: true });
+    await thief.signIn('sdupont', PASSWORD);
+    await thief.request('POST', '/api/session/passkey-options');
+    const replayed = await thief.request('POST', '/api/session/second-factor', {
+      method: 'passkey',
+      response: answer,
+      trustDevice: false,
+    });
+    expect(replayed.json.code).toBe('second_factor.invalid');
+    expect((await thief.request('GET', '/api/session')).status).toBe(401);
   });
 
   it('leads a profile that requires it to enrol before any session, and keeps TOTP on after', async () => {

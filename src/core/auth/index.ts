@@ -13,6 +13,20 @@ export { MAX_AUDIT_WINDOW, readAudit } from './audit.js';
 export { type ClientThrottle, createClientThrottle, MAX_TRACKED_CLIENTS } from './client-throttle.js';
 export { assertCurrentPassword } from './current-password.js';
 export { DEVICE_TOKEN_MAX_AGE_MS, deviceTokenFrom, recordSignInDevice } from './devices.js';
+export {
+  finishPasskeyRegistration,
+  hasPasskeys,
+  listPasskeys,
+  MAX_PASSKEY_NAME_LENGTH,
+  MAX_PASSKEYS,
+  PASSKEY_CHALLENGE_TTL_MS,
+  passkeySignInOptions,
+  type RelyingParty,
+  removePasskey,
+  renamePasskey,
+  startPasskeyRegistration,
+  verifyPasskeySignIn,
+} from './passkeys.js';
 export { changePassword, passwordViolations } from './password-change.js';
 export {
   type ActiveSession,
@@ -55,6 +69,7 @@ export {
   isSecondFactorRequired,
   MAX_SECOND_STEP_FAILURES,
   nextSignInStep,
+  offerPasskeyChallenge,
   PENDING_SIGN_IN_MS,
   type ResumedSignIn,
   resumePendingSignIn,

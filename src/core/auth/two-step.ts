@@ -14,7 +14,9 @@
  *   sign-in is of purpose `enrol`, and only TOTP enrolment is open to it; its confirmation opens the
  *   session. Passkeys are added from the settings afterwards.
  * - Accepted proofs: a TOTP code (once per time step, totp.ts), a recovery code (once), or a passkey
- *   assertion (passkeys.ts). The pending record is deleted before the session opens, so one proof
+ *   assertion (passkeys.ts) against the challenge the pending sign-in last offered, spent by the
+ *   attempt whatever its outcome (most authenticators keep no counter, so a replayed answer would
+ *   otherwise pass). The pending record is deleted before the session opens, so one proof
  *   cannot open two sessions.
  * - Mail protocols never see any of this: once an account has a second factor its password is
  *   refused there (sign-in.ts) and app passwords are the way in.
@@ -24,6 +26,7 @@ import { randomToken, sha256Hex } from '../../platform/crypto/index.js';
 import {
   type Account,
   appendAudit,
+  countPasskeys,
   countPendingFailure,
   countUnusedRecoveryCodes,
   deletePendingSignIn,
@@ -34,6 +37,7 @@ import {
   isDeviceTrusted,
   type PendingSignIn,
   type PendingSignInPurpose,
+  setPendingChallenge,
   trustDevice,
 } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
@@ -54,11 +58,12 @@ export interface SecondFactors {
 }
 
 export async function secondFactorsOf(ctx: CoreContext, account: Account): Promise<SecondFactors> {
-  const [totp, recoveryCodesLeft] = await Promise.all([
+  const [totp, passkeys, recoveryCodesLeft] = await Promise.all([
     isTotpEnabled(ctx, account),
+    countPasskeys(ctx.db, account.id),
     countUnusedRecoveryCodes(ctx.db, account.id),
   ]);
-  return { totp, passkeys: 0, recoveryCodesLeft };
+  return { totp, passkeys, recoveryCodesLeft };
 }
 
 /** Whether the account has a second factor (recovery codes alone are not one: they back one up). */
@@ -148,7 +153,8 @@ export async function resumePendingSignIn(
 export type SecondStepProof =
   | { method: 'totp'; code: string }
   | { method: 'recovery'; code: string }
-  | { method: 'passkey'; verify: () => Promise<boolean> };
+  /** Checks the assertion against the challenge the pending sign-in offered (passkeys.ts). */
+  | { method: 'passkey'; verify: (challenge: string) => Promise<boolean> };
 
 /**
  * Checks the second step. On success the pending sign-in is spent and, if asked, the device trusted
@@ -174,7 +180,7 @@ export async function completeSecondStep(
       ? await verifyTotpCode(ctx, account, proof.code)
       : proof.method === 'recovery'
         ? await redeemRecoveryCode(ctx, account, proof.code)
-        : await proof.verify();
+        : await verifyPasskeyProof(ctx, pending, proof.verify);
   const now = ctx.clock.now();
   if (!ok) {
     throttle.recordFailure(client);
@@ -203,6 +209,26 @@ export async function completeSecondStep(
     target: account.identifier,
     details: { client, method: proof.method },
   });
+}
+
+/** A passkey answer is checked against the challenge last offered, which it spends either way. */
+async function verifyPasskeyProof(
+  ctx: CoreContext,
+  pending: PendingSignIn,
+  verify: (challenge: string) => Promise<boolean>,
+): Promise<boolean> {
+  if (pending.challenge === null) return false;
+  await setPendingChallenge(ctx.db, pending.id, null);
+  return verify(pending.challenge);
+}
+
+/** Records the passkey challenge offered to a pending sign-in (one at a time: a new one replaces it). */
+export async function offerPasskeyChallenge(
+  ctx: CoreContext,
+  resumed: ResumedSignIn,
+  challenge: string,
+): Promise<void> {
+  await setPendingChallenge(ctx.db, resumed.pending.id, challenge);
 }
 
 /** Trusts the device of a completed second step for TRUSTED_DEVICE_MS. */

@@ -25,6 +25,7 @@ import { errorToProblem, problem, sendProblem } from './problems.js';
 import { registerAppPasswordRoutes } from './routes/app-passwords.js';
 import { type ClientSetupSettings, registerClientSetupRoutes } from './routes/client-setup.js';
 import { registerDirectoryRoutes } from './routes/directory.js';
+import { registerPasskeyRoutes } from './routes/passkeys.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -104,6 +105,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerTwoFactorRoutes(app, options.ctx, options.portal.institutionName);
   registerPasswordRoutes(app, options.ctx);
   registerAppPasswordRoutes(app, options.ctx);
+  registerPasskeyRoutes(app, options.ctx, options.portal.institutionName);
   registerSessionListRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
   registerDirectoryRoutes(app, options.ctx);

@@ -155,6 +155,18 @@ export {
 } from './outbound-queue.js';
 export { MAX_PAGE_SIZE } from './pagination.js';
 export {
+  countPasskeys,
+  deletePasskey,
+  findPasskeyByCredentialId,
+  insertPasskey,
+  listPasskeyRows,
+  type NewPasskey,
+  recordPasskeyUse,
+  renamePasskeyRow,
+  savePasskeyChallenge,
+  takePasskeyChallenge,
+} from './passkeys.js';
+export {
   countPendingFailure,
   countTrustedDevices,
   deletePendingSignIn,
@@ -167,6 +179,7 @@ export {
   setPendingChallenge,
   trustDevice,
 } from './pending-sign-ins.js';
+
 export {
   findProfileById,
   findProfileByName,

@@ -53,7 +53,7 @@ export async function findPendingSignIn(
 export async function setPendingChallenge(
   db: Kysely<Database>,
   id: string,
-  challenge: string,
+  challenge: string | null,
 ): Promise<void> {
   await db.updateTable('pending_sign_ins').set({ challenge }).where('id', '=', id).execute();
 }

@@ -348,6 +348,36 @@ export interface RecoveryCodeTable {
   used_at: number | null;
 }
 
+export type PasskeyDeviceType = 'singleDevice' | 'multiDevice';
+
+/** A WebAuthn credential of an account, a second factor (0017). Ids and key in base64url. */
+export interface PasskeyTable {
+  id: string;
+  account_id: string;
+  credential_id: string;
+  /** The COSE public key; not a secret. */
+  public_key: string;
+  /** The authenticator's signature counter (0 when it keeps none). */
+  counter: number;
+  /** JSON array of the transports the browser reported (`["usb","nfc"]`), a hint for sign-in. */
+  transports: string;
+  name: string;
+  /** `multiDevice`: a synced passkey; `singleDevice`: bound to one authenticator. */
+  device_type: PasskeyDeviceType;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** The pending passkey registration of an account, single use (0017). */
+export interface PasskeyChallengeTable {
+  account_id: string;
+  /** base64url, as sent to the browser. */
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+}
+
 /** A browser an account signed in from (0013): the SHA-256 of its device cookie. */
 export interface KnownDeviceTable {
   account_id: string;
@@ -452,6 +482,8 @@ export interface Database {
   totp_secrets: TotpSecretTable;
   recovery_codes: RecoveryCodeTable;
   pending_sign_ins: PendingSignInTable;
+  passkeys: PasskeyTable;
+  passkey_challenges: PasskeyChallengeTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -467,6 +499,7 @@ export type AppPassword = Selectable<AppPasswordTable>;
 export type Announcement = Selectable<AnnouncementTable>;
 export type TotpSecret = Selectable<TotpSecretTable>;
 export type PendingSignIn = Selectable<PendingSignInTable>;
+export type Passkey = Selectable<PasskeyTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;

@@ -80,6 +80,13 @@ export function HomePage({ session, portal, notice, onSignOut, focusHeading }: H
           {t('twoFactor.home.link')}
         </Link>
       </p>
+      <h2 className="home__section">{t('passkeys.heading')}</h2>
+      <p>{t('passkeys.home.intro')}</p>
+      <p>
+        <Link to="passkeys" className="button button--secondary">
+          {t('passkeys.home.link')}
+        </Link>
+      </p>
       <h2 className="home__section">{t('appPasswords.heading')}</h2>
       <p>{t('appPasswords.home.intro')}</p>
       <p>

@@ -164,9 +164,17 @@ export const fr = {
   'problem.totp.code_invalid':
     'Ce code ne correspond pas à celui de l’application. Vérifiez que l’heure de votre téléphone est juste et saisissez le code affiché maintenant.',
   'problem.totp.already_enabled': 'L’application d’authentification est déjà activée.',
-  'problem.two_factor.required':
-    'Votre profil impose la vérification en deux étapes : ajoutez d’abord une clé d’accès.',
   'problem.two_factor.off': 'Activez d’abord la vérification en deux étapes.',
+  'problem.passkey.challenge_expired': 'Le délai pour créer la clé est dépassé. Recommencez l’ajout.',
+  'problem.passkey.invalid':
+    'Votre navigateur a renvoyé une clé que le serveur ne peut pas vérifier. Recommencez, ou essayez un autre appareil.',
+  'problem.passkey.limit':
+    'Vous avez atteint le nombre maximal de clés d’accès (10). Supprimez-en une avant d’en ajouter une autre.',
+  'problem.passkey.already_registered': 'Cette clé d’accès est déjà enregistrée sur votre compte.',
+  'problem.passkey.name_invalid': 'Donnez un nom à cette clé (64 caractères au plus).',
+  'problem.passkey.not_found': 'Cette clé d’accès n’existe plus.',
+  'problem.two_factor.required':
+    'Votre compte doit garder une connexion en deux étapes : ajoutez une autre clé d’accès ou une application d’authentification avant de supprimer celle-ci.',
   'problem.client.network': 'Le serveur est injoignable. Vérifiez votre connexion à Internet et réessayez.',
   'problem.client.timeout': 'Le serveur met trop de temps à répondre. Réessayez dans un instant.',
   'problem.client.server': 'Le service rencontre un problème technique. Réessayez dans quelques minutes.',
@@ -555,6 +563,57 @@ export const fr = {
   'sessions.home.intro':
     'Les appareils connectés à votre messagerie, pour déconnecter ceux que vous ne reconnaissez pas.',
   'sessions.home.link': 'Voir mes sessions actives',
+  'passkeys.heading': 'Clés d’accès',
+  'passkeys.intro':
+    'Une clé d’accès confirme que c’est bien vous lors de la connexion en deux étapes : après votre mot de passe, vous la débloquez sur votre téléphone ou votre ordinateur (empreinte, visage ou code de l’appareil) ou vous touchez votre clé de sécurité USB. Aucun code à recopier.',
+  'passkeys.fact.device':
+    'La clé reste sur votre appareil : le serveur ne reçoit qu’une signature, valable une seule fois.',
+  'passkeys.fact.site':
+    'Elle ne fonctionne que sur ce site : un faux site qui imite la messagerie ne peut pas s’en servir.',
+  'passkeys.fact.backup':
+    'Ajoutez-en une pour chaque appareil que vous utilisez, et gardez un autre moyen en secours (une deuxième clé ou une application d’authentification).',
+  'passkeys.loadError': 'Impossible de lire vos clés d’accès.',
+  'passkeys.list.heading': 'Vos clés d’accès',
+  'passkeys.list.empty': 'Vous n’avez aucune clé d’accès.',
+  'passkeys.list.createdAt': 'Ajoutée le {date}',
+  'passkeys.list.lastUsed': 'Dernière utilisation le {date}',
+  'passkeys.list.neverUsed': 'Jamais utilisée',
+  'passkeys.list.synced': 'Synchronisée entre vos appareils',
+  'passkeys.remove': 'Supprimer',
+  'passkeys.remove.named': 'Supprimer « {name} »',
+  'passkeys.remove.confirm':
+    'Supprimer la clé d’accès « {name} » ? Elle ne permettra plus de vous connecter.',
+  'passkeys.remove.yes': 'Oui, supprimer',
+  'passkeys.remove.no': 'Annuler',
+  'passkeys.removed': '« {name} » est supprimée.',
+  'passkeys.added': 'Clé d’accès « {name} » ajoutée.',
+  'passkeys.add.heading': 'Ajouter une clé d’accès',
+  'passkeys.add.how':
+    'Après avoir validé, votre navigateur vous demande de choisir où enregistrer la clé et de la confirmer.',
+  'passkeys.name': 'Nom de la clé',
+  'passkeys.name.help': 'Pour la reconnaître dans la liste. Par exemple : Clé USB, Téléphone.',
+  'passkeys.currentPassword': 'Mot de passe de votre compte',
+  'passkeys.currentPassword.help': 'Pour confirmer que c’est bien vous.',
+  'passkeys.add': 'Ajouter la clé d’accès',
+  'passkeys.add.waiting': 'Suivez les instructions de votre navigateur…',
+  'passkeys.error.name': 'Donnez un nom à cette clé (64 caractères au plus).',
+  'passkeys.error.currentPassword': 'Saisissez le mot de passe de votre compte.',
+  'passkeys.error.wrongPassword': 'Ce mot de passe n’est pas celui de votre compte.',
+  'passkeys.error.cancelled':
+    'La création de la clé a été annulée ou le délai est dépassé. Rien n’a été enregistré : réessayez quand vous êtes prêt.',
+  'passkeys.error.alreadyRegistered':
+    'Cet appareil ou cette clé de sécurité contient déjà une clé d’accès de votre compte. Utilisez un autre appareil, ou supprimez l’ancienne clé d’abord.',
+  'passkeys.error.insecure':
+    'Votre navigateur refuse de créer une clé d’accès sur cette adresse : il faut une connexion sécurisée (adresse en https). Contactez l’assistance de votre établissement.',
+  'passkeys.error.unsupported':
+    'Ce navigateur ne sait pas utiliser les clés d’accès. Mettez-le à jour, ou utilisez un navigateur récent (Firefox, Chrome, Edge, Safari).',
+  'passkeys.error.browser':
+    'Votre navigateur n’a pas pu créer la clé d’accès. Réessayez, ou essayez un autre appareil.',
+  'passkeys.error.add': 'La clé d’accès n’a pas pu être ajoutée. Réessayez dans un instant.',
+  'passkeys.error.remove': 'La clé d’accès n’a pas pu être supprimée. Réessayez dans un instant.',
+  'passkeys.home.intro':
+    'Votre téléphone, votre ordinateur ou une clé USB pour confirmer votre connexion, sans code à recopier.',
+  'passkeys.home.link': 'Gérer mes clés d’accès',
   'appPasswords.heading': 'Mots de passe d’application',
   'appPasswords.intro':
     'Un mot de passe d’application permet à un logiciel de messagerie (téléphone, Thunderbird, Outlook) de se connecter à votre boîte sans connaître le mot de passe de votre compte. Créez-en un par appareil : vous pourrez le révoquer sans toucher aux autres.',

@@ -19,6 +19,12 @@ export const KNOWN_PROBLEM_CODES = [
   'totp.already_enabled',
   'two_factor.required',
   'two_factor.off',
+  'passkey.challenge_expired',
+  'passkey.invalid',
+  'passkey.limit',
+  'passkey.already_registered',
+  'passkey.name_invalid',
+  'passkey.not_found',
 ] as const;
 
 /**
@@ -61,6 +67,12 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
     case 'request.invalid':
     case 'password.policy':
     case 'password.current_wrong':
+    case 'passkey.challenge_expired':
+    case 'passkey.invalid':
+    case 'passkey.limit':
+    case 'passkey.already_registered':
+    case 'passkey.name_invalid':
+    case 'passkey.not_found':
     case CLIENT_PROBLEM_CODES.network:
     case CLIENT_PROBLEM_CODES.timeout:
     case CLIENT_PROBLEM_CODES.server:

@@ -158,6 +158,9 @@ export default function TwoFactorPage({
         <section className="two-factor__section" aria-labelledby="two-factor-passkeys-heading">
           <h2 id="two-factor-passkeys-heading">{t('settings.passkeys.title')}</h2>
           <p>{counted(t, 'settings.passkeys.count', status.passkeys)}</p>
+          <p>
+            <Link to="passkeys">{t('settings.passkeys.link')}</Link>
+          </p>
         </section>
         {on ? (
           <section className="two-factor__section" aria-labelledby="two-factor-codes-heading">

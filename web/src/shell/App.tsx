@@ -17,6 +17,8 @@ import { usePortal } from './use-portal';
 const IdentitiesPage = lazy(() => import('../settings/IdentitiesPage'));
 const VacationPage = lazy(() => import('../settings/VacationPage'));
 const AppPasswordsPage = lazy(() => import('../settings/AppPasswordsPage'));
+// With @simplewebauthn/browser, which only this page needs.
+const PasskeysPage = lazy(() => import('../settings/PasskeysPage'));
 const SessionsPage = lazy(() => import('../settings/SessionsPage'));
 const TwoFactorPage = lazy(() => import('../settings/TwoFactorPage'));
 const ChangePasswordPage = lazy(() => import('../auth/ChangePasswordPage'));
@@ -78,6 +80,13 @@ export function App() {
               return (
                 <Suspense fallback={<PageLoading />}>
                   <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
+                </Suspense>
+              );
+            }
+            if (router.route === 'passkeys') {
+              return (
+                <Suspense fallback={<PageLoading />}>
+                  <PasskeysPage api={api} portal={portal} focusHeading={focusHeading} />
                 </Suspense>
               );
             }

@@ -27,6 +27,7 @@ export type Route =
   | 'identities'
   | 'vacation'
   | 'appPasswords'
+  | 'passkeys'
   | 'sessions'
   | 'twoFactor'
   | 'password';
@@ -38,6 +39,7 @@ const PATHS: Readonly<Record<Route, string>> = {
   identities: '/parametres/identites',
   vacation: '/parametres/absence',
   appPasswords: '/parametres/mots-de-passe-application',
+  passkeys: '/parametres/cles-d-acces',
   sessions: '/parametres/sessions',
   twoFactor: '/parametres/verification-en-deux-etapes',
   password: '/parametres/mot-de-passe',

@@ -26,19 +26,23 @@ import {
   confirmTotpEnrolment,
   deviceTokenFrom,
   nextSignInStep,
+  offerPasskeyChallenge,
   openSession,
   PENDING_SIGN_IN_MS,
+  passkeySignInOptions,
   recordSignInDevice,
   resumePendingSignIn,
   type SecondStepProof,
   startTotpEnrolment,
   trustSignInDevice,
+  verifyPasskeySignIn,
   verifySignIn,
 } from '../../../core/auth/index.js';
 import type { CoreContext } from '../../../core/context.js';
 import { InputError } from '../../../lib/errors/index.js';
 import { qrCodeSvg } from '../../../lib/qr/index.js';
 import type { Account } from '../../../store/sql/index.js';
+import { relyingPartyFor } from '../relying-party.js';
 import {
   clearSessionCookie,
   DEVICE_COOKIE,
@@ -70,7 +74,7 @@ const CodeBody = z.object({ code: z.string().min(1).max(64) });
 
 export interface SessionRouteOptions {
   throttle: ClientThrottle;
-  /** The name authenticator apps show beside the code: the institution's. */
+  /** The institution's name: what authenticator apps show beside the code, the passkeys' relying party. */
   totpIssuer: string;
 }
 
@@ -151,7 +155,11 @@ export function registerSessionRoutes(
     const body = parsed.data;
     let proof: SecondStepProof;
     if (body.method === 'passkey') {
-      throw new InputError('request.invalid', 'passkeys are not offered for this sign-in');
+      const rp = relyingPartyFor(request, options.totpIssuer);
+      proof = {
+        method: 'passkey',
+        verify: (challenge) => verifyPasskeySignIn(ctx, resumed.account, rp, body.response, challenge),
+      };
     } else proof = { method: body.method, code: body.code };
     await completeSecondStep(ctx, throttle, resumed, proof, request.ip);
     clearPendingCookie(request, reply);
@@ -159,6 +167,17 @@ export function registerSessionRoutes(
     const session = await openWebSession(request, reply, resumed.account, deviceToken);
     if (body.trustDevice) await trustSignInDevice(ctx, resumed.account, resumed.pending);
     return session;
+  });
+
+  app.post('/api/session/passkey-options', async (request) => {
+    const resumed = await resume(request, 'second_factor');
+    const { options: requestOptions, challenge } = await passkeySignInOptions(
+      ctx,
+      resumed.account,
+      relyingPartyFor(request, options.totpIssuer),
+    );
+    await offerPasskeyChallenge(ctx, resumed, challenge);
+    return requestOptions;
   });
 
   app.post('/api/session/enrolment/totp', async (request) => {

@@ -1,3 +1,4 @@
+import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
 import type { PortalInfo, SecondFactorMethod, SessionInfo } from '../../../../common/api.js';
 import { isApiError } from '../../api/client';
@@ -23,8 +24,9 @@ export interface SecondFactorPageProps {
 }
 
 /**
- * The second step of a sign-in: a code from the authenticator app, or a recovery code; the browser
- * may be trusted for 30 days. Loaded only when a second step is due.
+ * The second step of a sign-in: a passkey, a code from the authenticator app, or a recovery code;
+ * the browser may be trusted for 30 days. Loaded only when a second step is due (with
+ * @simplewebauthn/browser, so the sign-in page stays light).
  */
 export default function SecondFactorPage({
   api,
@@ -46,6 +48,36 @@ export default function SecondFactorPage({
 
   const fail = (message: string) => setError({ message, attempt: (error?.attempt ?? 0) + 1 });
 
+  const problemOf = (caught: unknown): boolean => {
+    if (!isApiError(caught)) return false;
+    if (caught.problem.code === 'auth.pending_expired') onRestart('expired');
+    else fail(describeProblem(caught.problem, tMain, locale));
+    return true;
+  };
+
+  async function signInWithPasskey() {
+    if (pending) return;
+    if (!browserSupportsWebAuthn()) return fail(t('second.passkey.unsupported'));
+    setPending(true);
+    try {
+      const options = await api.passkeySignInOptions();
+      let response: Awaited<ReturnType<typeof startAuthentication>>;
+      try {
+        // The options are WebAuthn JSON from the server, passed through as they came.
+        response = await startAuthentication({ optionsJSON: options as never });
+      } catch (refused) {
+        // Cancelled, timed out, or no passkey of this account here: the browser says no more.
+        console.warn('passkey.sign_in_refused', refused);
+        return fail(t('second.passkey.failed'));
+      }
+      onSignedIn(await api.secondFactor({ method: 'passkey', response, trustDevice: trust }));
+    } catch (caught) {
+      if (!problemOf(caught)) throw caught;
+    } finally {
+      setPending(false);
+    }
+  }
+
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
@@ -59,10 +91,8 @@ export default function SecondFactorPage({
     try {
       onSignedIn(await api.secondFactor({ method, code: typed, trustDevice: trust }));
     } catch (caught) {
-      if (!isApiError(caught)) throw caught;
-      if (caught.problem.code === 'auth.pending_expired') return onRestart('expired');
       setCode('');
-      fail(describeProblem(caught.problem, tMain, locale));
+      if (!problemOf(caught)) throw caught;
     } finally {
       setPending(false);
     }
@@ -86,6 +116,13 @@ export default function SecondFactorPage({
           <Alert key={error.attempt} kind="error" title={t('second.errorTitle')} focusOnMount>
             <p>{error.message}</p>
           </Alert>
+        ) : null}
+        {methods.includes('passkey') ? (
+          <p>
+            <Button block onClick={() => void signInWithPasskey()}>
+              {t('second.usePasskey')}
+            </Button>
+          </p>
         ) : null}
         <form className="form" noValidate onSubmit={submit} aria-labelledby="second-factor-heading">
           <TextField
