@@ -29,6 +29,7 @@ const ALL_MIGRATIONS = [
   '0012-announcements',
   '0013-known-devices',
   '0014-second-factors',
+  '0016-password-resets',
 ];
 
 const EXPECTED_TABLES = [

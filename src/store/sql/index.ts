@@ -10,6 +10,7 @@ export {
   findAccountByAddress,
   findAccountById,
   findAccountByIdentifier,
+  findAccountsByNumenHash,
   insertAccount,
   type ListAccountsOptions,
   listAccounts,
@@ -154,6 +155,13 @@ export {
   rescheduleOutboundMessage,
 } from './outbound-queue.js';
 export { MAX_PAGE_SIZE } from './pagination.js';
+export {
+  findPasswordReset,
+  type NewPasswordReset,
+  purgeExpiredPasswordResets,
+  replacePasswordReset,
+  spendPasswordReset,
+} from './password-resets.js';
 export {
   findProfileById,
   findProfileByName,

@@ -32,6 +32,7 @@ import { submissionChangesMigration } from './migrations/0011-submission-changes
 import { announcementsMigration } from './migrations/0012-announcements.js';
 import { knownDevicesMigration } from './migrations/0013-known-devices.js';
 import { secondFactorsMigration } from './migrations/0014-second-factors.js';
+import { passwordResetsMigration } from './migrations/0016-password-resets.js';
 
 /** How long a start waits for another process's migration before giving up. */
 const SQLITE_MIGRATION_LOCK_TIMEOUT_MS = 60_000;
@@ -54,6 +55,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0012-announcements': announcementsMigration(),
     '0013-known-devices': knownDevicesMigration(),
     '0014-second-factors': secondFactorsMigration(),
+    '0016-password-resets': passwordResetsMigration(),
   };
 }
 

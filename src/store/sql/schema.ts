@@ -348,6 +348,17 @@ export interface RecoveryCodeTable {
   used_at: number | null;
 }
 
+/** A password-reset link mailed to the recovery address (0016): the SHA-256 of its token. */
+export interface PasswordResetTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  /** When the link was used; null while it may still be. */
+  used_at: number | null;
+}
+
 /** A browser an account signed in from (0013): the SHA-256 of its device cookie. */
 export interface KnownDeviceTable {
   account_id: string;
@@ -432,6 +443,7 @@ export interface Database {
   known_devices: KnownDeviceTable;
   totp_secrets: TotpSecretTable;
   recovery_codes: RecoveryCodeTable;
+  password_resets: PasswordResetTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -446,6 +458,7 @@ export type Session = Selectable<SessionTable>;
 export type AppPassword = Selectable<AppPasswordTable>;
 export type Announcement = Selectable<AnnouncementTable>;
 export type TotpSecret = Selectable<TotpSecretTable>;
+export type PasswordReset = Selectable<PasswordResetTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;
