@@ -1,10 +1,16 @@
 import type {
   AppPasswordList,
+  CaptchaChallenge,
   ChangePasswordRequest,
   ClientSettings,
   CreateAppPasswordRequest,
   CreatedAppPasswordInfo,
   PortalInfo,
+  RecoveredIdentifiers,
+  RecoveryRequest,
+  ResetPasswordRequest,
+  ResetRequested,
+  ResetTokenInfo,
   SessionInfo,
   SessionList,
   SignInRequest,
@@ -27,6 +33,14 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     listSessions: () => client.get<SessionList>('/api/sessions'),
     endSession: (id: string) => client.delete(`/api/sessions/${encodeURIComponent(id)}`),
     endOtherSessions: () => client.post<{ closed: number }>('/api/sessions/sign-out-others', {}),
+    getRecoveryChallenge: () => client.get<CaptchaChallenge>('/api/recovery/challenge'),
+    recoverIdentifier: (request: RecoveryRequest) =>
+      client.post<RecoveredIdentifiers>('/api/recovery/identifier', request),
+    requestPasswordReset: (request: RecoveryRequest) =>
+      client.post<ResetRequested>('/api/recovery/password-reset', request),
+    inspectResetToken: (token: string) => client.post<ResetTokenInfo>('/api/recovery/reset-token', { token }),
+    resetPassword: (request: ResetPasswordRequest) =>
+      client.post<void>('/api/recovery/new-password', request),
   };
 }
 

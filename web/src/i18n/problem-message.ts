@@ -13,6 +13,12 @@ export const KNOWN_PROBLEM_CODES = [
   'request.invalid',
   'password.policy',
   'password.current_wrong',
+  'recovery.no_match',
+  'recovery.throttled',
+  'recovery.captcha_invalid',
+  'recovery.numen_invalid',
+  'recovery.birth_date_invalid',
+  'recovery.token_invalid',
 ] as const;
 
 /**
@@ -35,6 +41,18 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
       const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
       return seconds === 1 ? t('problem.auth.throttled.one') : t('problem.auth.throttled.other', { seconds });
     }
+    case 'recovery.throttled': {
+      const raw = problem.retryAfterSeconds;
+      const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
+      return seconds === 1
+        ? t('problem.recovery.throttled.one')
+        : t('problem.recovery.throttled.other', { minutes: Math.ceil(seconds / 60) });
+    }
+    case 'recovery.no_match':
+    case 'recovery.captcha_invalid':
+    case 'recovery.numen_invalid':
+    case 'recovery.birth_date_invalid':
+    case 'recovery.token_invalid':
     case 'auth.invalid':
     case 'auth.disabled':
     case 'auth.required':
