@@ -10,7 +10,7 @@
  *   rather than after the user has chosen a password.
  */
 import { type FormEvent, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { PasswordViolation, ResetTokenInfo } from '../../../common/api.js';
+import type { PasswordViolation, Problem, ResetTokenInfo } from '../../../common/api.js';
 import {
   evaluatePassword,
   MIN_PASSWORD_LENGTH,
@@ -32,7 +32,8 @@ import type { RecoveryPageProps } from './IdentifierPage';
 
 type LinkState =
   | { kind: 'checking' }
-  | { kind: 'dead'; message: string }
+  /** A link without a token (`problem` null) or refused by the server; translated when shown. */
+  | { kind: 'dead'; problem: Problem | null }
   | { kind: 'ready'; token: string; info: ResetTokenInfo }
   | { kind: 'done' };
 
@@ -53,14 +54,14 @@ export default function ResetPasswordPage({ api, portal, focusHeading }: Recover
   useEffect(() => {
     const token = takeToken();
     if (token === '') {
-      setState({ kind: 'dead', message: t('resetPassword.noToken') });
+      setState({ kind: 'dead', problem: null });
       return;
     }
     api.inspectResetToken(token).then(
       (info) => setState({ kind: 'ready', token, info }),
       (caught: unknown) => {
         if (!isApiError(caught)) throw caught;
-        setState({ kind: 'dead', message: describeProblem(caught.problem, t, locale) });
+        setState({ kind: 'dead', problem: caught.problem });
       },
     );
   }, []);
@@ -74,7 +75,7 @@ export default function ResetPasswordPage({ api, portal, focusHeading }: Recover
       {state.kind === 'dead' ? (
         <>
           <Alert kind="error" focusOnMount>
-            <p>{state.message}</p>
+            <p>{state.problem ? describeProblem(state.problem, t, locale) : t('resetPassword.noToken')}</p>
           </Alert>
           <p>
             <Link to="forgotPassword">{t('resetPassword.requestAgain')}</Link>
