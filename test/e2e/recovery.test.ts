@@ -155,11 +155,7 @@ describe('self-service recovery', () => {
     // A session open before the reset (the provisional password is the NUMEN).
     const { context: before, page: beforePage } = await openPage(browser, server.baseUrl);
     await signInThroughPortal(beforePage, user.identifier, '31CD4567890EF');
-    await beforePage
-      .getByRole('heading', { level: 1, name: 'Changement du mot de passe obligatoire' })
-      .or(beforePage.getByRole('heading', { level: 1 }))
-      .first()
-      .waitFor();
+    await beforePage.getByRole('heading', { level: 1, name: 'Choisissez votre mot de passe' }).waitFor();
 
     const { context, page, errors } = await openPage(browser, server.baseUrl);
     await page.getByRole('link', { name: 'Réinitialiser mon mot de passe' }).click();
@@ -177,6 +173,7 @@ describe('self-service recovery', () => {
     await page.getByText(`Compte ${user.identifier} (${user.address}).`).waitFor();
     // The token left the address bar.
     expect(page.url()).toBe(`${server.baseUrl}/aide/nouveau-mot-de-passe`);
+    await screenshot(page, 'recovery-new-password-fr-1440');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('Moulin-Jean-1969!');
     await page.getByLabel('Confirmer le nouveau mot de passe').fill('Moulin-Jean-1969!');
