@@ -36,6 +36,20 @@
  *                         second factor of a profile that requires two-step sign-in).
  * While `mustChangePassword` is true every other authenticated route answers 403
  * `auth.password_change_required`.
+ *
+ * Self-service recovery (public: no session needed; docs/security.md "Self-service recovery")
+ * - GET    /api/recovery/challenge → CaptchaChallenge: an ALTCHA proof-of-work challenge, valid
+ *                         5 minutes, whose solution (`altcha`) each request below needs once.
+ * - POST   /api/recovery/identifier  RecoveryRequest → RecoveredIdentifiers; 404 `recovery.no_match`
+ *                         (unknown NUMEN, wrong birth date or disabled account: one answer).
+ * - POST   /api/recovery/password-reset  RecoveryRequest → 202 ResetRequested, the same whether or
+ *                         not an account matched; the link goes to the recovery address on file.
+ *   Both: 400 `request.invalid`, `recovery.numen_invalid`, `recovery.birth_date_invalid`,
+ *   `recovery.captcha_invalid`; 429 `recovery.throttled` (with `retryAfterSeconds`). Each answer
+ *   after the checks takes the same fixed time.
+ * - POST   /api/recovery/reset-token  ResetTokenRequest → ResetTokenInfo; 410 `recovery.token_invalid`.
+ * - POST   /api/recovery/new-password  ResetPasswordRequest → 204; 410 `recovery.token_invalid`;
+ *                         400 `password.policy` (with `violations`; the token stays usable).
  */
 
 import type {
@@ -294,4 +308,59 @@ export interface PasskeyRegistrationOptions {
 export interface CreatePasskeyRequest {
   name: string;
   response: RegistrationResponseJSON;
+}
+
+/** GET /api/recovery/challenge: an ALTCHA v2 challenge (altcha-lib `Challenge`), solved in the browser. */
+export interface CaptchaChallenge {
+  parameters: {
+    algorithm: string;
+    nonce: string;
+    salt: string;
+    cost: number;
+    keyLength: number;
+    keyPrefix: string;
+    keySignature?: string;
+    expiresAt?: number;
+    memoryCost?: number;
+    parallelism?: number;
+    data?: Record<string, string | number | boolean | null>;
+  };
+  signature?: string;
+}
+
+/** POST /api/recovery/identifier and /api/recovery/password-reset. */
+export interface RecoveryRequest {
+  /** 13 letters or digits; spaces and case do not matter. */
+  numen: string;
+  /** `YYYY-MM-DD` (or `JJ/MM/AAAA`). */
+  birthDate: string;
+  /** The solved challenge: base64 of JSON `{ challenge, solution: { counter, derivedKey } }`. */
+  altcha: string;
+}
+
+export interface RecoveredIdentifiers {
+  accounts: { identifier: string; address: string }[];
+}
+
+export interface ResetRequested {
+  status: 'accepted';
+}
+
+/** The token is the fragment of the mailed link (`/aide/nouveau-mot-de-passe#<token>`). */
+export interface ResetTokenRequest {
+  token: string;
+}
+
+/** Who the link resets, so that the page can check the policy's name rules as the user types. */
+export interface ResetTokenInfo {
+  identifier: string;
+  address: string;
+  firstName: string;
+  lastName: string;
+  birthDateKnown: boolean;
+}
+
+export interface ResetPasswordRequest {
+  token: string;
+  newPassword: string;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SMTPServer } from 'smtp-server';
 import { createClientThrottle } from '../core/auth/index.js';
+import { createRecovery } from '../core/recovery/index.js';
 import { createQueueRunner, createSubmissionReleaser, parseRelayUrl } from '../jobs/index.js';
 import type { Config } from '../platform/config/index.js';
 import type { DNSResolver } from '../platform/dns/index.js';
@@ -68,8 +69,19 @@ export async function startServer(
       submissionPort: config.submissionPort,
       submissionsPort: config.submissionsPort,
     };
+    const recovery = createRecovery(facteur.ctx, {
+      limits: {
+        perClient: config.recoveryRequestsPerClient,
+        perNumen: config.recoveryRequestsPerNumen,
+        windowMs: config.recoveryWindowMinutes * 60_000,
+      },
+      minResponseMs: config.recoveryMinResponseMs,
+      powMaxCounter: config.recoveryPowMaxCounter,
+      publicUrl: config.publicUrl ?? `https://${hostname}`,
+    });
     const http = await createHttpServer({
       clientSetup: () => clientSetup,
+      recovery,
       ctx: facteur.ctx,
       throttle,
       log,

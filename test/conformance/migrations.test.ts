@@ -30,6 +30,7 @@ const ALL_MIGRATIONS = [
   '0013-known-devices',
   '0014-second-factors',
   '0015-pending-sign-ins',
+  '0016-password-resets',
   '0017-passkeys',
 ];
 

@@ -7,6 +7,7 @@ export {
   MAX_RESPONSE_CHARS,
 } from './attempts.js';
 export { type BounceRequest, sendBounce } from './bounce.js';
+export { signWithDomainKey } from './dkim-sign.js';
 export {
   buildDsn,
   type DsnInput,

@@ -39,6 +39,16 @@ const domainName = z
 
 const optionalText = z.string().trim().min(1).optional();
 
+/** `https://mail.ac-exemple.fr` (no path): where links in system mail point. */
+const publicUrl = z
+  .string()
+  .trim()
+  .regex(
+    /^https?:\/\/[^\s/?#]+$/,
+    'expected http(s)://host[:port] with no path, such as https://mail.ac-exemple.fr',
+  )
+  .optional();
+
 const smtpUrl = z
   .string()
   .regex(/^smtps?:\/\/[^\s/:]+(:\d{1,5})?\/?$/, 'expected smtp://host:port or smtps://host:port')
@@ -177,6 +187,12 @@ export const CONFIG_KEYS = {
     schema: domainName.optional(),
     description: 'Host name of this server in SMTP greetings and Received headers; default mail.DOMAIN.',
   },
+  publicUrl: {
+    env: 'FACTEUR_PUBLIC_URL',
+    schema: publicUrl,
+    description:
+      'Address of the web client as users reach it, for links in system mail (password reset); default https://HOSTNAME. Never taken from the request (a forged Host header would send the link elsewhere).',
+  },
   maxMessageBytes: {
     env: 'FACTEUR_MAX_MESSAGE_BYTES',
     schema: positiveInt(1_073_741_824),
@@ -257,6 +273,39 @@ export const CONFIG_KEYS = {
     schema: positiveInt(1_440),
     default: 15,
     description: 'Window of the per-client sign-in throttle.',
+  },
+  recoveryRequestsPerClient: {
+    env: 'FACTEUR_RECOVERY_REQUESTS_PER_CLIENT',
+    schema: positiveInt(100_000),
+    default: 30,
+    description:
+      'Self-service recovery requests (identifier or password reset) one client address may make per window (a school often shares one address).',
+  },
+  recoveryRequestsPerNumen: {
+    env: 'FACTEUR_RECOVERY_REQUESTS_PER_NUMEN',
+    schema: positiveInt(100_000),
+    default: 5,
+    description: 'Self-service recovery requests per window for one NUMEN, from any address.',
+  },
+  recoveryWindowMinutes: {
+    env: 'FACTEUR_RECOVERY_WINDOW_MINUTES',
+    schema: positiveInt(1_440),
+    default: 15,
+    description: 'Window of the recovery rate limits.',
+  },
+  recoveryMinResponseMs: {
+    env: 'FACTEUR_RECOVERY_MIN_RESPONSE_MS',
+    schema: positiveInt(60_000),
+    default: 1_000,
+    description:
+      'Every recovery answer leaves no sooner than this after the request arrived, so that its timing does not tell whether an account matched; keep it above the slowest real answer (a warning is logged otherwise).',
+  },
+  recoveryPowMaxCounter: {
+    env: 'FACTEUR_RECOVERY_POW_MAX_COUNTER',
+    schema: positiveInt(10_000_000),
+    default: 2_000,
+    description:
+      'Proof-of-work difficulty of the recovery captcha: the browser tries up to this many PBKDF2-SHA-256 derivations (1,000 iterations each), a quarter to all of them.',
   },
   sessionIdleMinutes: {
     env: 'FACTEUR_SESSION_IDLE_MINUTES',

@@ -8,6 +8,7 @@ export { seal, unseal } from './sealed.js';
 export {
   APP_PASSWORD_LENGTH,
   constantTimeEqual,
+  deriveSubkey,
   generateAppPassword,
   type KeyedHashPurpose,
   keyedHash,

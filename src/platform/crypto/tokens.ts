@@ -6,7 +6,7 @@
  *   stored: matchable for recovery, useless to whoever steals the database without the key.
  *   Inputs are normalised first so that `1234 abcd` and `1234ABCD` match.
  */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
@@ -20,6 +20,16 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * A 32-byte key for one purpose (HKDF-SHA-256 of the deployment secret), in hex: a secret handed
+ * to a library (the recovery captcha's HMAC) is never the secret itself.
+ */
+export function deriveSubkey(secret: Buffer, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `facteur:subkey:${purpose}`, 32)).toString(
+    'hex',
+  );
 }
 
 export type KeyedHashPurpose = 'numen' | 'birth-date' | 'app-password' | 'recovery-code';

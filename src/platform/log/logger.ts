@@ -76,6 +76,12 @@ export const LOG_EVENTS = [
   'vacation.reply_sent',
   'vacation.reply_skipped',
   'vacation.reply_failed',
+  'recovery.throttled',
+  'recovery.slow_answer',
+  'recovery.identifier_shown',
+  'recovery.reset_requested',
+  'recovery.reset_mail_failed',
+  'recovery.password_reset',
 ] as const;
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

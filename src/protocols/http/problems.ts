@@ -36,6 +36,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'account.not_found': 404,
   'domain.not_found': 404,
   'route.not_found': 404,
+  'recovery.no_match': 404,
+  'recovery.throttled': 429,
+  'recovery.token_invalid': 410,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -44,6 +47,7 @@ const TITLES: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   423: 'Locked',

@@ -17,6 +17,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClientThrottle } from '../../core/auth/index.js';
 import type { CoreContext } from '../../core/context.js';
+import type { Recovery } from '../../core/recovery/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { registerCsrf } from './csrf.js';
 import { JMAP_CHALLENGE } from './jmap/jmap-auth.js';
@@ -28,6 +29,7 @@ import { registerDirectoryRoutes } from './routes/directory.js';
 import { registerPasskeyRoutes } from './routes/passkeys.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { type PortalSettings, registerPortalRoutes } from './routes/portal.js';
+import { registerRecoveryRoutes } from './routes/recovery.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSessionListRoutes } from './routes/sessions.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.js';
@@ -47,6 +49,8 @@ export interface HttpServerOptions {
   maxUploadBytes: number;
   /** Server names and ports for mail clients, read at each request (ports are bound after HTTP). */
   clientSetup: () => ClientSetupSettings;
+  /** Self-service recovery: its captcha, rate limits and settings. */
+  recovery: Recovery;
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -109,6 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerSessionListRoutes(app, options.ctx);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
   registerDirectoryRoutes(app, options.ctx);
+  registerRecoveryRoutes(app, options.ctx, options.recovery);
   registerJmapRoutes(app, options.ctx, options.throttle, options.maxUploadBytes);
 
   const hasWeb = existsSync(join(options.webRoot, 'index.html'));

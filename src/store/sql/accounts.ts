@@ -207,6 +207,11 @@ export async function recordFailedSignIn(
   return account;
 }
 
+/** Accounts whose NUMEN has this keyed hash (normally one; the column is not unique), any status. */
+export async function findAccountsByNumenHash(db: Kysely<Database>, numenHash: string): Promise<Account[]> {
+  return db.selectFrom('accounts').selectAll().where('numen_hash', '=', numenHash).orderBy('id').execute();
+}
+
 /** Resets the failure counter and lifts any lock. @returns false when no account has this id. */
 export async function clearFailedSignIns(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db

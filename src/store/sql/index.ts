@@ -10,6 +10,7 @@ export {
   findAccountByAddress,
   findAccountById,
   findAccountByIdentifier,
+  findAccountsByNumenHash,
   insertAccount,
   type ListAccountsOptions,
   listAccounts,
@@ -167,6 +168,13 @@ export {
   takePasskeyChallenge,
 } from './passkeys.js';
 export {
+  findPasswordReset,
+  type NewPasswordReset,
+  purgeExpiredPasswordResets,
+  replacePasswordReset,
+  spendPasswordReset,
+} from './password-resets.js';
+export {
   countPendingFailure,
   countTrustedDevices,
   deletePendingSignIn,
@@ -179,7 +187,6 @@ export {
   setPendingChallenge,
   trustDevice,
 } from './pending-sign-ins.js';
-
 export {
   findProfileById,
   findProfileByName,

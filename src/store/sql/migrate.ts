@@ -33,6 +33,7 @@ import { announcementsMigration } from './migrations/0012-announcements.js';
 import { knownDevicesMigration } from './migrations/0013-known-devices.js';
 import { secondFactorsMigration } from './migrations/0014-second-factors.js';
 import { pendingSignInsMigration } from './migrations/0015-pending-sign-ins.js';
+import { passwordResetsMigration } from './migrations/0016-password-resets.js';
 import { passkeysMigration } from './migrations/0017-passkeys.js';
 
 /** How long a start waits for another process's migration before giving up. */
@@ -57,6 +58,7 @@ export function listMigrations(dialect: SqlDialect): Record<string, Migration> {
     '0013-known-devices': knownDevicesMigration(),
     '0014-second-factors': secondFactorsMigration(),
     '0015-pending-sign-ins': pendingSignInsMigration(),
+    '0016-password-resets': passwordResetsMigration(),
     '0017-passkeys': passkeysMigration(),
   };
 }

@@ -378,6 +378,17 @@ export interface PasskeyChallengeTable {
   expires_at: number;
 }
 
+/** A password-reset link mailed to the recovery address (0016): the SHA-256 of its token. */
+export interface PasswordResetTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  /** When the link was used; null while it may still be. */
+  used_at: number | null;
+}
+
 /** A browser an account signed in from (0013): the SHA-256 of its device cookie. */
 export interface KnownDeviceTable {
   account_id: string;
@@ -484,6 +495,7 @@ export interface Database {
   pending_sign_ins: PendingSignInTable;
   passkeys: PasskeyTable;
   passkey_challenges: PasskeyChallengeTable;
+  password_resets: PasswordResetTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;
@@ -500,6 +512,7 @@ export type Announcement = Selectable<AnnouncementTable>;
 export type TotpSecret = Selectable<TotpSecretTable>;
 export type PendingSignIn = Selectable<PendingSignInTable>;
 export type Passkey = Selectable<PasskeyTable>;
+export type PasswordReset = Selectable<PasswordResetTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type AccountUsage = Selectable<AccountUsageTable>;
 export type Mailbox = Selectable<MailboxTable>;

@@ -1,5 +1,6 @@
 import type {
   AppPasswordList,
+  CaptchaChallenge,
   ChangePasswordRequest,
   ClientSettings,
   CreateAppPasswordRequest,
@@ -12,7 +13,12 @@ import type {
   PasskeyRegistrationOptionsRequest,
   PasskeyRequestOptions,
   PortalInfo,
+  RecoveredIdentifiers,
   RecoveryCodes,
+  RecoveryRequest,
+  ResetPasswordRequest,
+  ResetRequested,
+  ResetTokenInfo,
   SecondFactorRequest,
   SessionInfo,
   SessionList,
@@ -59,6 +65,14 @@ export function createFacteurApi(client: ApiClient = createApiClient()) {
     listSessions: () => client.get<SessionList>('/api/sessions'),
     endSession: (id: string) => client.delete(`/api/sessions/${encodeURIComponent(id)}`),
     endOtherSessions: () => client.post<{ closed: number }>('/api/sessions/sign-out-others', {}),
+    getRecoveryChallenge: () => client.get<CaptchaChallenge>('/api/recovery/challenge'),
+    recoverIdentifier: (request: RecoveryRequest) =>
+      client.post<RecoveredIdentifiers>('/api/recovery/identifier', request),
+    requestPasswordReset: (request: RecoveryRequest) =>
+      client.post<ResetRequested>('/api/recovery/password-reset', request),
+    inspectResetToken: (token: string) => client.post<ResetTokenInfo>('/api/recovery/reset-token', { token }),
+    resetPassword: (request: ResetPasswordRequest) =>
+      client.post<void>('/api/recovery/new-password', request),
   };
 }
 

@@ -263,7 +263,15 @@ export default function ChangePasswordPage({
   );
 }
 
-function RuleItem({ rule, text, stateText }: { rule: ChecklistRule; text: string; stateText: string }) {
+export function RuleItem({
+  rule,
+  text,
+  stateText,
+}: {
+  rule: ChecklistRule;
+  text: string;
+  stateText: string;
+}) {
   return (
     <li className={`rule rule--${rule.state}`}>
       <svg className="rule__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">

@@ -4,6 +4,7 @@ import { isApiError } from '../api/client';
 import type { FacteurApi } from '../api/facteur-api';
 import { useLocale, useT } from '../i18n/locale-context';
 import { describeProblem } from '../i18n/problem-message';
+import { Link } from '../shell/router';
 import { Alert } from '../ui/Alert';
 import { Button } from '../ui/Button';
 import { PasswordField } from '../ui/PasswordField';
@@ -132,9 +133,19 @@ export function SignInPage({ api, portal, onSignedIn, notice, focusHeading }: Si
             <dt>{t('signIn.help.firstQuestion')}</dt>
             <dd>{t('signIn.help.firstAnswer')}</dd>
             <dt>{t('signIn.help.identifierQuestion')}</dt>
-            <dd>{t('signIn.help.identifierAnswer')}</dd>
+            <dd>
+              <p>{t('signIn.help.identifierAnswer')}</p>
+              <p>
+                <Link to="recoverIdentifier">{t('signIn.help.identifierLink')}</Link>
+              </p>
+            </dd>
             <dt>{t('signIn.help.passwordQuestion')}</dt>
-            <dd>{t('signIn.help.passwordAnswer')}</dd>
+            <dd>
+              <p>{t('signIn.help.passwordAnswer')}</p>
+              <p>
+                <Link to="forgotPassword">{t('signIn.help.passwordLink')}</Link>
+              </p>
+            </dd>
           </dl>
           {portal?.helpUrl ? (
             <p>

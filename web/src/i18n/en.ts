@@ -47,10 +47,10 @@ export const en: Catalogue = {
   'signIn.help.heading': 'Need help?',
   'signIn.help.identifierQuestion': 'Forgotten your identifier?',
   'signIn.help.identifierAnswer':
-    'Your identifier is usually the initial of your first name followed by your last name, without accents or spaces (Sylvie Dupont: sdupont). Online recovery is coming soon; in the meantime, please contact the helpdesk.',
+    'Your identifier is usually the initial of your first name followed by your last name, without accents or spaces (Sylvie Dupont: sdupont). With your NUMEN and date of birth you can also find it online.',
   'signIn.help.passwordQuestion': 'Forgotten your password?',
   'signIn.help.passwordAnswer':
-    'Online reset is coming soon. In the meantime, your institution’s helpdesk can give you a provisional password.',
+    'With your NUMEN and date of birth, get a link to choose a new one at your recovery address. Without a recovery address, your institution’s helpdesk can give you a provisional password.',
   'signIn.help.firstQuestion': 'First time here?',
   'signIn.help.firstAnswer':
     'Use the provisional password you were given (for instance your NUMEN). You will then choose your own password.',
@@ -634,4 +634,57 @@ export const en: Catalogue = {
   'twoFactor.home.link': 'Manage two-step verification',
   'appPasswords.home.intro': 'To connect a phone or a mail app without giving your account password.',
   'appPasswords.home.link': 'Manage my app passwords',
+
+  'title.recoverIdentifier': 'Forgotten identifier',
+  'title.forgotPassword': 'Forgotten password',
+  'title.resetPassword': 'New password',
+  'signIn.help.identifierLink': 'Find my identifier',
+  'signIn.help.passwordLink': 'Reset my password',
+  'recovery.backToSignIn': 'Back to sign-in',
+  'recovery.numen.label': 'NUMEN',
+  'recovery.numen.hint': '13 letters or digits, shown on your pay slip or your appointment order.',
+  'recovery.birthDate.label': 'Date of birth',
+  'recovery.birthDate.hint': 'Format: DD/MM/YYYY, for example 17/05/1980.',
+  'recovery.required.numen': 'Enter your NUMEN.',
+  'recovery.invalid.numen': 'A NUMEN has 13 letters or digits.',
+  'recovery.required.birthDate': 'Enter your date of birth.',
+  'recovery.invalid.birthDate': 'Enter a valid date of birth, written DD/MM/YYYY.',
+  'recovery.captcha.notice':
+    'To keep robots out, your browser makes a short calculation when you send: there is nothing for you to do.',
+  'recovery.captcha.working': 'Anti-robot check in progress, please wait a few seconds…',
+  'recovery.sending': 'Sending the request…',
+  'recovery.errorTitle': 'Request failed',
+  'recoverIdentifier.heading': 'Find your identifier',
+  'recoverIdentifier.intro':
+    'Enter your NUMEN and your date of birth: if an active account matches them, its identifier and address are shown on this page.',
+  'recoverIdentifier.submit': 'Show my identifier',
+  'recoverIdentifier.found': 'Account found',
+  'recoverIdentifier.identifier': 'Identifier',
+  'recoverIdentifier.address': 'Email address',
+  'forgotPassword.heading': 'Reset your password',
+  'forgotPassword.intro':
+    'Enter your NUMEN and your date of birth. If an active account matches them, a link to choose a new password is sent to the recovery address on file for that account. The link works for 30 minutes, once.',
+  'forgotPassword.submit': 'Send me a link',
+  'forgotPassword.sent':
+    'Request received. If these details match an account with a recovery address, a link valid for 30 minutes has just been sent there. If no message arrives within a few minutes, look in your junk mail or ask your institution’s helpdesk.',
+  'resetPassword.heading': 'Choose a new password',
+  'resetPassword.intro': 'Account {identifier} ({address}).',
+  'resetPassword.introDetail':
+    'Once the password is changed, every open session of this account is signed out and its app passwords are revoked.',
+  'resetPassword.checking': 'Checking the link…',
+  'resetPassword.noToken':
+    'This link is incomplete. Open the link from the email as it is, or ask for a new one.',
+  'resetPassword.success': 'Your password has been changed. Sign in with the new one.',
+  'resetPassword.submit': 'Save the password',
+  'resetPassword.requestAgain': 'Ask for a new link',
+  'resetPassword.signIn': 'Sign in',
+  'problem.recovery.no_match':
+    'No active account matches this NUMEN and date of birth. Check what you typed, or ask your institution’s helpdesk.',
+  'problem.recovery.throttled.one': 'Too many requests. Please wait 1 second before trying again.',
+  'problem.recovery.throttled.other': 'Too many requests. Please wait {minutes} min before trying again.',
+  'problem.recovery.captcha_invalid': 'The anti-robot check failed or expired. Please try again.',
+  'problem.recovery.numen_invalid': 'A NUMEN has 13 letters or digits.',
+  'problem.recovery.birth_date_invalid': 'Enter a valid date of birth, written DD/MM/YYYY.',
+  'problem.recovery.token_invalid':
+    'This link has expired, was already used or was replaced by a newer one. Ask for a new one.',
 };

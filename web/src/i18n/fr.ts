@@ -50,10 +50,10 @@ export const fr = {
   'signIn.help.heading': 'Besoin d’aide ?',
   'signIn.help.identifierQuestion': 'Identifiant oublié ?',
   'signIn.help.identifierAnswer':
-    'Votre identifiant est en général l’initiale de votre prénom suivie de votre nom, sans accent ni espace (Sylvie Dupont : sdupont). La récupération en ligne sera bientôt disponible ; en attendant, adressez-vous à l’assistance.',
+    'Votre identifiant est en général l’initiale de votre prénom suivie de votre nom, sans accent ni espace (Sylvie Dupont : sdupont). Avec votre NUMEN et votre date de naissance, vous pouvez aussi le retrouver en ligne.',
   'signIn.help.passwordQuestion': 'Mot de passe oublié ?',
   'signIn.help.passwordAnswer':
-    'La réinitialisation en ligne sera bientôt disponible. En attendant, l’assistance de votre établissement peut vous attribuer un mot de passe provisoire.',
+    'Avec votre NUMEN et votre date de naissance, recevez à votre adresse de secours un lien pour en choisir un nouveau. Sans adresse de secours, l’assistance de votre établissement peut vous attribuer un mot de passe provisoire.',
   'signIn.help.firstQuestion': 'Première connexion ?',
   'signIn.help.firstAnswer':
     'Utilisez le mot de passe provisoire qui vous a été remis (par exemple votre NUMEN). Vous choisirez ensuite votre propre mot de passe.',
@@ -659,6 +659,59 @@ export const fr = {
   'appPasswords.home.intro':
     'Pour connecter un téléphone ou un logiciel de messagerie sans donner le mot de passe de votre compte.',
   'appPasswords.home.link': 'Gérer mes mots de passe d’application',
+  'title.recoverIdentifier': 'Identifiant oublié',
+  'title.forgotPassword': 'Mot de passe oublié',
+  'title.resetPassword': 'Nouveau mot de passe',
+  'signIn.help.identifierLink': 'Retrouver mon identifiant',
+  'signIn.help.passwordLink': 'Réinitialiser mon mot de passe',
+  'recovery.backToSignIn': 'Retour à la connexion',
+  'recovery.numen.label': 'NUMEN',
+  'recovery.numen.hint':
+    '13 lettres ou chiffres, indiqués sur votre bulletin de salaire ou votre arrêté de nomination.',
+  'recovery.birthDate.label': 'Date de naissance',
+  'recovery.birthDate.hint': 'Format : JJ/MM/AAAA, par exemple 17/05/1980.',
+  'recovery.required.numen': 'Saisissez votre NUMEN.',
+  'recovery.invalid.numen': 'Le NUMEN comporte 13 lettres ou chiffres.',
+  'recovery.required.birthDate': 'Saisissez votre date de naissance.',
+  'recovery.invalid.birthDate': 'Saisissez une date de naissance valide au format JJ/MM/AAAA.',
+  'recovery.captcha.notice':
+    'Pour écarter les robots, votre navigateur fait un court calcul au moment de l’envoi : vous n’avez rien à faire.',
+  'recovery.captcha.working': 'Vérification anti-robot en cours, patientez quelques secondes…',
+  'recovery.sending': 'Envoi de la demande…',
+  'recovery.errorTitle': 'Demande impossible',
+  'recoverIdentifier.heading': 'Connaître son identifiant',
+  'recoverIdentifier.intro':
+    'Saisissez votre NUMEN et votre date de naissance : si un compte actif leur correspond, son identifiant et son adresse s’affichent sur cette page.',
+  'recoverIdentifier.submit': 'Afficher mon identifiant',
+  'recoverIdentifier.found': 'Compte trouvé',
+  'recoverIdentifier.identifier': 'Identifiant',
+  'recoverIdentifier.address': 'Adresse électronique',
+  'forgotPassword.heading': 'Réinitialiser son mot de passe',
+  'forgotPassword.intro':
+    'Saisissez votre NUMEN et votre date de naissance. Si un compte actif leur correspond, un lien pour choisir un nouveau mot de passe est envoyé à l’adresse de secours enregistrée pour ce compte. Ce lien est valable 30 minutes et ne sert qu’une fois.',
+  'forgotPassword.submit': 'Recevoir un lien',
+  'forgotPassword.sent':
+    'Demande enregistrée. Si ces informations correspondent à un compte qui dispose d’une adresse de secours, un lien valable 30 minutes vient d’y être envoyé. Sans message d’ici quelques minutes, regardez dans les courriers indésirables ou adressez-vous à l’assistance de votre établissement.',
+  'resetPassword.heading': 'Choisir un nouveau mot de passe',
+  'resetPassword.intro': 'Compte {identifier} ({address}).',
+  'resetPassword.introDetail':
+    'Une fois le mot de passe changé, toutes les sessions ouvertes sur ce compte sont déconnectées et ses mots de passe d’application révoqués.',
+  'resetPassword.checking': 'Vérification du lien…',
+  'resetPassword.noToken':
+    'Ce lien est incomplet. Ouvrez le lien reçu par courriel tel quel, ou demandez-en un nouveau.',
+  'resetPassword.success': 'Votre mot de passe est changé. Connectez-vous avec le nouveau.',
+  'resetPassword.submit': 'Enregistrer le mot de passe',
+  'resetPassword.requestAgain': 'Demander un nouveau lien',
+  'resetPassword.signIn': 'Se connecter',
+  'problem.recovery.no_match':
+    'Aucun compte actif ne correspond à ce NUMEN et à cette date de naissance. Vérifiez votre saisie, ou adressez-vous à l’assistance de votre établissement.',
+  'problem.recovery.throttled.one': 'Trop de demandes. Patientez 1 seconde avant de réessayer.',
+  'problem.recovery.throttled.other': 'Trop de demandes. Patientez {minutes} min avant de réessayer.',
+  'problem.recovery.captcha_invalid': 'La vérification anti-robot a échoué ou expiré. Réessayez.',
+  'problem.recovery.numen_invalid': 'Le NUMEN comporte 13 lettres ou chiffres.',
+  'problem.recovery.birth_date_invalid': 'Saisissez une date de naissance valide au format JJ/MM/AAAA.',
+  'problem.recovery.token_invalid':
+    'Ce lien a expiré, a déjà servi ou a été remplacé par un lien plus récent. Demandez-en un nouveau.',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof fr;

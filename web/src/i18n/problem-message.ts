@@ -25,6 +25,12 @@ export const KNOWN_PROBLEM_CODES = [
   'passkey.already_registered',
   'passkey.name_invalid',
   'passkey.not_found',
+  'recovery.no_match',
+  'recovery.throttled',
+  'recovery.captcha_invalid',
+  'recovery.numen_invalid',
+  'recovery.birth_date_invalid',
+  'recovery.token_invalid',
 ] as const;
 
 /**
@@ -60,6 +66,18 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
     case 'totp.already_enabled':
     case 'two_factor.required':
     case 'two_factor.off':
+    case 'recovery.throttled': {
+      const raw = problem.retryAfterSeconds;
+      const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
+      return seconds === 1
+        ? t('problem.recovery.throttled.one')
+        : t('problem.recovery.throttled.other', { minutes: Math.ceil(seconds / 60) });
+    }
+    case 'recovery.no_match':
+    case 'recovery.captcha_invalid':
+    case 'recovery.numen_invalid':
+    case 'recovery.birth_date_invalid':
+    case 'recovery.token_invalid':
     case 'auth.invalid':
     case 'auth.disabled':
     case 'auth.required':

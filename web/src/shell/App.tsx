@@ -10,7 +10,7 @@ import { MailView } from '../mail/MailView';
 import { Breadcrumb } from '../settings/Breadcrumb';
 import { MailClientSetupPage } from '../settings/MailClientSetupPage';
 import { Frame } from './Frame';
-import { NavigationProvider, useRouter } from './router';
+import { isPublicRoute, NavigationProvider, type Route, useRouter } from './router';
 import { usePortal } from './use-portal';
 
 // Identities and signatures: with DOMPurify, loaded when the page is opened.
@@ -22,6 +22,12 @@ const PasskeysPage = lazy(() => import('../settings/PasskeysPage'));
 const SessionsPage = lazy(() => import('../settings/SessionsPage'));
 const TwoFactorPage = lazy(() => import('../settings/TwoFactorPage'));
 const ChangePasswordPage = lazy(() => import('../auth/ChangePasswordPage'));
+// Account recovery: public pages, shown signed in or not; the reset page carries the password policy.
+const PUBLIC_PAGES = {
+  recoverIdentifier: lazy(() => import('../recovery/IdentifierPage')),
+  forgotPassword: lazy(() => import('../recovery/ForgotPasswordPage')),
+  resetPassword: lazy(() => import('../recovery/ResetPasswordPage')),
+} satisfies Partial<Record<Route, unknown>>;
 
 function PageLoading() {
   const t = useT();
@@ -42,124 +48,146 @@ export function App() {
   return (
     <NavigationProvider value={router.navigate}>
       <Frame portal={portal} layout={router.route === 'mail' ? 'app' : 'page'}>
-        <AuthGate
-          api={api}
-          portal={portal}
-          renderSignedIn={(props) => {
-            // After an in-app navigation the new page takes focus, and one-off notices are spent.
-            const navigated = router.navigations > 0;
-            const focusHeading = props.focusHeading || navigated;
-            if (router.route === 'mail') {
+        {isPublicRoute(router.route) ? (
+          <PublicPage route={router.route} api={api} portal={portal} focusHeading={router.navigations > 0} />
+        ) : (
+          <AuthGate
+            api={api}
+            portal={portal}
+            renderSignedIn={(props) => {
+              // After an in-app navigation the new page takes focus, and one-off notices are spent.
+              const navigated = router.navigations > 0;
+              const focusHeading = props.focusHeading || navigated;
+              if (router.route === 'mail') {
+                return (
+                  <MailView
+                    mail={mail}
+                    session={props.session}
+                    institution={portal?.institutionName}
+                    onSignOut={() => {
+                      router.navigate('home', { replace: true });
+                      props.onSignOut();
+                    }}
+                  />
+                );
+              }
+              if (router.route === 'identities') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <IdentitiesPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'vacation') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <VacationPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'appPasswords') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'passkeys') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <PasskeysPage api={api} portal={portal} focusHeading={focusHeading} />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'twoFactor') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <TwoFactorPage
+                      api={api}
+                      portal={portal}
+                      session={props.session}
+                      focusHeading={focusHeading}
+                    />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'password') {
+                return (
+                  <div className="password-settings">
+                    <Breadcrumb current={t('changePassword.voluntary.heading')} />
+                    <Suspense fallback={<PageLoading />}>
+                      <ChangePasswordPage
+                        mode="voluntary"
+                        api={api}
+                        portal={portal}
+                        session={props.session}
+                        focusHeading={focusHeading}
+                        onChanged={() => undefined}
+                        onSignOut={props.onSignOut}
+                      />
+                    </Suspense>
+                  </div>
+                );
+              }
+              if (router.route === 'sessions') {
+                return (
+                  <Suspense fallback={<PageLoading />}>
+                    <SessionsPage
+                      api={api}
+                      portal={portal}
+                      focusHeading={focusHeading}
+                      onSignedOut={() => {
+                        router.navigate('home', { replace: true });
+                        props.onSignOut();
+                      }}
+                    />
+                  </Suspense>
+                );
+              }
+              if (router.route === 'mailClientSetup') {
+                return (
+                  <MailClientSetupPage
+                    api={api}
+                    session={props.session}
+                    portal={portal}
+                    focusHeading={focusHeading}
+                  />
+                );
+              }
               return (
-                <MailView
-                  mail={mail}
-                  session={props.session}
-                  institution={portal?.institutionName}
+                <HomePage
+                  {...props}
+                  notice={navigated ? undefined : props.notice}
+                  focusHeading={focusHeading}
+                  portal={portal}
                   onSignOut={() => {
                     router.navigate('home', { replace: true });
                     props.onSignOut();
                   }}
                 />
               );
-            }
-            if (router.route === 'identities') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <IdentitiesPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
-                </Suspense>
-              );
-            }
-            if (router.route === 'vacation') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <VacationPage jmap={mail.jmap} portal={portal} focusHeading={focusHeading} />
-                </Suspense>
-              );
-            }
-            if (router.route === 'appPasswords') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <AppPasswordsPage api={api} portal={portal} focusHeading={focusHeading} />
-                </Suspense>
-              );
-            }
-            if (router.route === 'passkeys') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <PasskeysPage api={api} portal={portal} focusHeading={focusHeading} />
-                </Suspense>
-              );
-            }
-            if (router.route === 'password') {
-              return (
-                <div className="password-settings">
-                  <Breadcrumb current={t('changePassword.voluntary.heading')} />
-                  <Suspense fallback={<PageLoading />}>
-                    <ChangePasswordPage
-                      mode="voluntary"
-                      api={api}
-                      portal={portal}
-                      session={props.session}
-                      focusHeading={focusHeading}
-                      onChanged={() => undefined}
-                      onSignOut={props.onSignOut}
-                    />
-                  </Suspense>
-                </div>
-              );
-            }
-            if (router.route === 'twoFactor') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <TwoFactorPage
-                    api={api}
-                    portal={portal}
-                    session={props.session}
-                    focusHeading={focusHeading}
-                  />
-                </Suspense>
-              );
-            }
-            if (router.route === 'sessions') {
-              return (
-                <Suspense fallback={<PageLoading />}>
-                  <SessionsPage
-                    api={api}
-                    portal={portal}
-                    focusHeading={focusHeading}
-                    onSignedOut={() => {
-                      router.navigate('home', { replace: true });
-                      props.onSignOut();
-                    }}
-                  />
-                </Suspense>
-              );
-            }
-            if (router.route === 'mailClientSetup') {
-              return (
-                <MailClientSetupPage
-                  api={api}
-                  session={props.session}
-                  portal={portal}
-                  focusHeading={focusHeading}
-                />
-              );
-            }
-            return (
-              <HomePage
-                {...props}
-                notice={navigated ? undefined : props.notice}
-                focusHeading={focusHeading}
-                portal={portal}
-                onSignOut={() => {
-                  router.navigate('home', { replace: true });
-                  props.onSignOut();
-                }}
-              />
-            );
-          }}
-        />
+            }}
+          />
+        )}
       </Frame>
     </NavigationProvider>
+  );
+}
+
+/** A page anyone may open, outside the auth gate (router.tsx PUBLIC_ROUTES). */
+function PublicPage({
+  route,
+  ...props
+}: {
+  route: Route;
+  api: ReturnType<typeof createFacteurApi>;
+  portal: ReturnType<typeof usePortal>;
+  focusHeading: boolean;
+}) {
+  const Page = PUBLIC_PAGES[route as keyof typeof PUBLIC_PAGES];
+  return (
+    <Suspense fallback={<PageLoading />}>
+      <Page {...props} />
+    </Suspense>
   );
 }

@@ -1,5 +1,7 @@
 /**
- * The signed-in pages' addresses: a few real paths handled with the History API (no router library).
+ * The pages' addresses: a few real paths handled with the History API (no router library). Most
+ * pages are signed-in ones; the public ones (PUBLIC_ROUTES: account recovery) show whether or not
+ * the visitor is signed in, outside the auth gate.
  *
  * Implementation notes
  * - The server answers every unknown non-API GET with index.html, so each path can be bookmarked,
@@ -30,7 +32,21 @@ export type Route =
   | 'passkeys'
   | 'sessions'
   | 'twoFactor'
-  | 'password';
+  | 'password'
+  | 'recoverIdentifier'
+  | 'forgotPassword'
+  | 'resetPassword';
+
+/** Pages anyone may open, signed in or not (account recovery). */
+export const PUBLIC_ROUTES: ReadonlySet<Route> = new Set([
+  'recoverIdentifier',
+  'forgotPassword',
+  'resetPassword',
+]);
+
+export function isPublicRoute(route: Route): boolean {
+  return PUBLIC_ROUTES.has(route);
+}
 
 const PATHS: Readonly<Record<Route, string>> = {
   home: '/',
@@ -43,6 +59,10 @@ const PATHS: Readonly<Record<Route, string>> = {
   sessions: '/parametres/sessions',
   twoFactor: '/parametres/verification-en-deux-etapes',
   password: '/parametres/mot-de-passe',
+  recoverIdentifier: '/aide/identifiant',
+  forgotPassword: '/aide/mot-de-passe-oublie',
+  // The link mailed for a reset: its token follows in the fragment, which never reaches the server.
+  resetPassword: '/aide/nouveau-mot-de-passe',
 };
 
 export function pathForRoute(route: Route): string {
