@@ -1,6 +1,7 @@
 /**
  * Active sessions and new-device notices over the web API: a second browser signing in puts a
- * "Nouvelle connexion" notice in the Inbox (not the first sign-in ever, not a known browser again);
+ * "Nouvelle connexion" notice in the Inbox (not the first sign-in ever, not a known browser again),
+ * and to the recovery address on file;
  * the owner lists their sessions (browser, address, this one marked), ends one or all the others,
  * and nobody else can end them.
  */
@@ -92,6 +93,26 @@ describe('sessions and new devices', () => {
     await signIn(forged, 'sdupont', CHROME);
     expect(forged.cookies.get('facteur_device')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await notices(laptop)).toHaveLength(2);
+  });
+
+  it('also tells the recovery address on file, where an intruder cannot delete it', async () => {
+    await t.server.facteur.ctx.db
+      .updateTable('accounts')
+      .set({ recovery_email: 'Jean.Martin@ac-test.fr' })
+      .where('identifier', '=', 'sdupont')
+      .execute();
+    const laptop = t.client({ newDevice: true });
+    await signIn(laptop, 'sdupont', FIREFOX);
+    const phone = t.client({ newDevice: true });
+    await signIn(phone, 'sdupont', CHROME);
+    expect(await notices(laptop)).toHaveLength(1);
+    const jean = t.client({ newDevice: true });
+    await signIn(jean, 'jmartin', FIREFOX);
+    const [copy, ...more] = await notices(jean);
+    expect(more).toEqual([]);
+    expect(copy?.from).toBe('no-reply@ac-test.fr');
+    expect(copy?.text).toContain('Bonjour Sylvie,');
+    expect(copy?.text).toContain('Navigateur : Chrome 131 sur Android');
   });
 
   it('lists the owner’s sessions and ends one, or all the others', async () => {

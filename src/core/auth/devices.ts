@@ -9,23 +9,21 @@
  * - Every web sign-in is audited: `auth.signin`, or `session.new_device` for a new device.
  * - The very first sign-in of an account sends nothing: every device is new then, and a notice
  *   would only teach people to ignore the next one.
- * - The notice is delivered like a DSN (core/outbound/bounce.ts): straight into the Inbox, whatever
- *   the quota, since a full mailbox is no reason to hide an intrusion. It names the date, browser
- *   and address, in French then English, and what to do. Its failure never fails the sign-in: it
- *   is logged.
+ * - The notice is a system notice (core/outbound/system-notice.ts): straight into the Inbox,
+ *   whatever the quota, since a full mailbox is no reason to hide an intrusion; and to the recovery
+ *   address on file too, since an intruder reading the mailbox could delete it there. It names the
+ *   date, browser and address, in French then English, and what to do. Its failure never fails the
+ *   sign-in: it is logged.
  */
-import { randomUUID } from 'node:crypto';
-import { composeMessage } from '../../lib/mime/index.js';
 import { describeUserAgent } from '../../lib/user-agent/index.js';
 import { randomToken, sha256Hex } from '../../platform/crypto/index.js';
 import { type Account, appendAudit, recordDevice } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
-import { deliverToAccount, findRecipient, storeMessageBody } from '../mail/index.js';
+import { sendSystemNotice } from '../outbound/index.js';
 
 /** Browsers keep a cookie 400 days at most. */
 export const DEVICE_TOKEN_MAX_AGE_MS = 400 * 24 * 60 * 60_000;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const NOTICE_QUOTA_BYTES = Number.MAX_SAFE_INTEGER;
 
 export interface SignInDevice {
   /** The device cookie the browser sent, if any. */
@@ -77,9 +75,6 @@ async function deliverNotice(
   account: Account,
   seen: { at: number; ip: string | null; browser: string | null; os: string | null },
 ): Promise<void> {
-  const recipient = await findRecipient(ctx, account.address);
-  if (!recipient) return;
-  const domain = account.address.slice(account.address.lastIndexOf('@') + 1);
   const date = (locale: string) =>
     new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'long' }).format(new Date(seen.at));
   const unknown = { fr: 'inconnu', en: 'unknown' };
@@ -116,27 +111,17 @@ async function deliverNotice(
     'devices. Nobody will ever ask you for your password.',
     '',
   ].join('\n');
-  const raw = await composeMessage({
-    from: [{ name: 'Facteur', address: `no-reply@${domain}` }],
-    to: [{ name: `${account.first_name} ${account.last_name}`.trim(), address: account.address }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    subject: 'Nouvelle connexion à votre messagerie / New sign-in to your mailbox',
-    messageId: `${randomUUID()}@${domain}`,
-    date: new Date(seen.at),
-    inReplyTo: [],
-    references: [],
-    text,
-    html: null,
-    attachments: [],
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  });
-  const body = await storeMessageBody(ctx, raw);
-  await deliverToAccount(
-    ctx,
-    body,
-    { account: recipient.account, quotaBytes: NOTICE_QUOTA_BYTES },
-    { receivedAt: seen.at },
-  );
+  const subject = 'Nouvelle connexion à votre messagerie / New sign-in to your mailbox';
+  await sendSystemNotice(ctx, { account, to: account.address, subject, text });
+  // Told to the recovery address as well: whoever took the password may be reading the mailbox, and
+  // could delete the notice there before its owner sees it.
+  const recovery = account.recovery_email?.trim().toLowerCase();
+  if (recovery && recovery !== account.address) {
+    await sendSystemNotice(ctx, { account, to: recovery, subject, text }).catch((error: unknown) => {
+      ctx.log.warn(
+        { event: 'auth.new_device_notice_failed', account: account.identifier, to: 'recovery', err: error },
+        'notice to the recovery address not sent',
+      );
+    });
+  }
 }

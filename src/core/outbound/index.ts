@@ -7,7 +7,6 @@ export {
   MAX_RESPONSE_CHARS,
 } from './attempts.js';
 export { type BounceRequest, sendBounce } from './bounce.js';
-export { signWithDomainKey } from './dkim-sign.js';
 export {
   buildDsn,
   type DsnInput,
@@ -42,6 +41,7 @@ export {
   type SubmissionResult,
   submitMessage,
 } from './submit.js';
+export { type SystemNotice, sendSystemNotice } from './system-notice.js';
 export type { DeliveryOutcome, DomainDelivery, OutboundTransport, RecipientResult } from './types.js';
 export {
   type DeliveredMessage,

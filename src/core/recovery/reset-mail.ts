@@ -4,24 +4,15 @@
  * Implementation notes
  * - French then English in one plain-text part, as the new-device notice (core/auth/devices.ts):
  *   the recovery address is often a personal one, read by someone who may prefer either.
- * - From `no-reply@<the account's domain>`, `Auto-Submitted: auto-generated` (RFC 3834) so that
- *   auto-responders stay silent, DKIM-signed by that domain; envelope sender null (`<>`), so that
- *   nothing bounces back to a no-reply address.
- * - A recovery address of one of our domains is delivered to that Inbox at once (quota ignored, as
- *   the notice: a full mailbox is no reason to lose a reset link); any other goes through the
- *   outbound queue, like any mail, with its retries.
+ * - Sent as every system notice (core/outbound/system-notice.ts): from no-reply, DKIM-signed, to
+ *   the Inbox at once when the recovery address is one of ours, else through the outbound queue.
  * - The token travels in the link's fragment (`#…`): browsers never send a fragment to a server,
  *   so it reaches neither access logs nor a Referer.
  */
-import { randomUUID } from 'node:crypto';
-import { composeMessage } from '../../lib/mime/index.js';
-import { type Account, findDomainByName } from '../../store/sql/index.js';
+import type { Account } from '../../store/sql/index.js';
 import type { CoreContext } from '../context.js';
-import { deliverToAccount, findRecipient, storeMessageBody } from '../mail/index.js';
-import { enqueueMessage, signWithDomainKey } from '../outbound/index.js';
+import { sendSystemNotice } from '../outbound/index.js';
 import { RESET_LINK_TTL_MS, RESET_PAGE_PATH } from './settings.js';
-
-const NOTICE_QUOTA_BYTES = Number.MAX_SAFE_INTEGER;
 
 export function resetLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${RESET_PAGE_PATH}#${token}`;
@@ -33,7 +24,6 @@ export async function sendResetMail(
   recoveryAddress: string,
   link: string,
 ): Promise<'local' | 'remote'> {
-  const domain = account.address.slice(account.address.lastIndexOf('@') + 1);
   const minutes = RESET_LINK_TTL_MS / 60_000;
   const text = [
     `Bonjour ${account.first_name},`,
@@ -62,42 +52,10 @@ export async function sendResetMail(
     'the same. Nobody will ever ask you for this link or your password.',
     '',
   ].join('\n');
-  const raw = await composeMessage({
-    from: [{ name: 'Facteur', address: `no-reply@${domain}` }],
-    to: [{ name: `${account.first_name} ${account.last_name}`.trim(), address: recoveryAddress }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
+  return sendSystemNotice(ctx, {
+    account,
+    to: recoveryAddress,
     subject: 'Réinitialisation de votre mot de passe / Password reset',
-    messageId: `${randomUUID()}@${domain}`,
-    date: new Date(ctx.clock.now()),
-    inReplyTo: [],
-    references: [],
     text,
-    html: null,
-    attachments: [],
-    headers: { 'Auto-Submitted': 'auto-generated' },
   });
-  const signed = await signWithDomainKey(ctx, raw, domain);
-  const recipientDomain = recoveryAddress.slice(recoveryAddress.lastIndexOf('@') + 1).toLowerCase();
-  if (await findDomainByName(ctx.db, recipientDomain)) {
-    const local = await findRecipient(ctx, recoveryAddress);
-    if (local?.account.status !== 'active')
-      throw new Error('the recovery address is no active local mailbox');
-    const body = await storeMessageBody(ctx, signed);
-    await deliverToAccount(
-      ctx,
-      body,
-      { account: local.account, quotaBytes: NOTICE_QUOTA_BYTES },
-      { receivedAt: ctx.clock.now() },
-    );
-    return 'local';
-  }
-  await enqueueMessage(ctx, {
-    mailFrom: '',
-    recipients: [recoveryAddress],
-    raw: signed,
-    accountId: account.id,
-  });
-  return 'remote';
 }
