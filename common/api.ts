@@ -232,6 +232,9 @@ export interface DirectorySearchResult {
   results: DirectoryEntry[];
 }
 
+/** The place of a session's address (FACTEUR_NETWORK_NAMES, else loopback / private / public). */
+export type SessionPlace = { kind: 'named'; name: string } | { kind: 'loopback' | 'private' | 'public' };
+
 /** One session of GET /api/sessions ("Sessions actives"). */
 export interface SessionEntry {
   id: string;
@@ -240,6 +243,8 @@ export interface SessionEntry {
   createdAt: string;
   lastSeenAt: string;
   ip: string | null;
+  /** Where the address is: a network the institution named, this computer, a local network, or elsewhere. */
+  place: SessionPlace;
   /** "Firefox 132", or null when the browser did not say something we recognise. */
   browser: string | null;
   os: string | null;

@@ -87,6 +87,7 @@ export async function startServer(
       log,
       trustProxy: config.trustProxy,
       maxUploadBytes: config.maxMessageBytes,
+      networkNames: config.networkNames,
       webRoot: options.webRoot ?? join(packageRoot(), 'dist', 'web'),
       portal: {
         institutionName: config.institutionName,

@@ -1,7 +1,8 @@
 /**
  * "Sessions actives" in Chromium: Nadia signs in on a second browser; the first one finds the
  * "Nouvelle connexion" notice in its Inbox, lists both sessions (this one marked), signs the other
- * out (which then lands on the sign-in page), and finally signs itself out from the list. Paul
+ * out (which then lands on the sign-in page), and finally signs itself out from the list; each
+ * address reads « Cet ordinateur » (the browsers run on this host). Paul
  * changes his password from the settings, which signs his other browser out. axe-core on the
  * pages in French (1440) and English dark (360).
  */
@@ -57,6 +58,8 @@ describe('active sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'Sessions actives' }).waitFor();
     await page.getByRole('heading', { name: 'Sessions ouvertes : 2' }).waitFor();
     await page.getByText('— cet appareil').waitFor();
+    // The browsers run on this host: each address is placed as this computer.
+    expect(await page.getByText('Adresse IP : 127.0.0.1 — Cet ordinateur').count()).toBe(2);
     await page
       .getByText(/^Chrome \d+ sur Linux$/)
       .first()
@@ -88,6 +91,7 @@ describe('active sessions', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { level: 1, name: 'Active sessions' }).waitFor();
     await page.getByText('— this device').waitFor();
+    await page.getByText('IP address: 127.0.0.1 — This computer').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'sessions-en-dark-360');

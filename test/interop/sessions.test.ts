@@ -1,9 +1,9 @@
 /**
  * Active sessions and new-device notices over the web API: a second browser signing in puts a
  * "Nouvelle connexion" notice in the Inbox (not the first sign-in ever, not a known browser again),
- * and to the recovery address on file;
- * the owner lists their sessions (browser, address, this one marked), ends one or all the others,
- * and nobody else can end them.
+ * and to the recovery address on file; the owner lists their sessions (browser, address and its
+ * place, this one marked), ends one or all the others, and nobody else can end them. The place is a
+ * network named by FACTEUR_NETWORK_NAMES, else this computer, a local network or nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type HttpClient, startServerWithUsers, type TestServer } from '../helpers/facteur.js';
@@ -115,6 +115,20 @@ describe('sessions and new devices', () => {
     expect(copy?.text).toContain('Navigateur : Chrome 131 sur Android');
   });
 
+  it('names the place of each session from the institution’s networks', async () => {
+    const named = await startServerWithUsers(PASSWORD, [['Claire', 'Petit']], {
+      env: { FACTEUR_NETWORK_NAMES: '10.0.0.0/8=Rectorat;127.0.0.0/8=Salle serveurs;127.0.0.0/24=Baie 1' },
+    });
+    try {
+      const browser = named.client({ newDevice: true });
+      await signIn(browser, 'cpetit', FIREFOX);
+      const [session] = (await browser.request('GET', '/api/sessions')).json.sessions;
+      expect(session).toMatchObject({ ip: '127.0.0.1', place: { kind: 'named', name: 'Baie 1' } });
+    } finally {
+      await named.close();
+    }
+  });
+
   it('lists the owner’s sessions and ends one, or all the others', async () => {
     const laptop = t.client({ newDevice: true });
     await signIn(laptop, 'sdupont', FIREFOX);
@@ -128,7 +142,13 @@ describe('sessions and new devices', () => {
     expect(listed.sessions).toHaveLength(2);
     const mine = listed.sessions.find((s: { current: boolean }) => s.current);
     const other = listed.sessions.find((s: { current: boolean }) => !s.current);
-    expect(mine).toMatchObject({ browser: 'Firefox 132', os: 'Windows', mobile: false, ip: '127.0.0.1' });
+    expect(mine).toMatchObject({
+      browser: 'Firefox 132',
+      os: 'Windows',
+      mobile: false,
+      ip: '127.0.0.1',
+      place: { kind: 'loopback' },
+    });
     expect(other).toMatchObject({ browser: 'Chrome 131', os: 'Android', mobile: true });
     expect(other.id).toMatch(/^[0-9a-f]{32}$/);
 

@@ -44,7 +44,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads named networks, most specific first', () => {
+    expect(loadConfig({}).networkNames).toEqual([]);
+    const networks = loadConfig({
+      FACTEUR_NETWORK_NAMES: '10.12.0.0/16=Collège Jean Moulin;10.12.5.0/24=Salle 5;2001:db8::/32=Rectorat',
+    }).networkNames;
+    expect(networks.map((n) => [n.name, n.family, n.prefix])).toEqual([
+      ['Rectorat', 6, 32],
+      ['Salle 5', 4, 24],
+      ['Collège Jean Moulin', 4, 16],
+    ]);
+  });
+
   it.each([
+    [
+      { FACTEUR_NETWORK_NAMES: '10.12.0.0/16=Collège;10.0.0.0/40=Lycée' },
+      'configuration error: FACTEUR_NETWORK_NAMES: entry 2 "10.0.0.0/40=Lycée": "10.0.0.0/40" is not an IPv4 or IPv6 network, such as 10.12.0.0/16=Collège Jean Moulin;2001:db8::/32=Rectorat, got "10.12.0.0/16=Collège;10.0.0.0/40=Lycée"',
+    ],
     [
       { FACTEUR_HTTP_PORT: 'abc' },
       'configuration error: FACTEUR_HTTP_PORT: expected an integer from 0 to 65535, got "abc"',

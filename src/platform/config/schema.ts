@@ -10,6 +10,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { NetworkNamesError, parseNetworkNames } from '../../lib/ip-place/index.js';
 
 /** An integer from `min` to `max`, with the range in the error message. */
 const intRange = (min: number, max: number) =>
@@ -87,6 +88,20 @@ function isNetwork(item: string): boolean {
   const bits = Number(prefix);
   return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
+
+/** `10.12.0.0/16=Collège Jean Moulin;2001:db8::/32=Rectorat`: the institution's networks, named. */
+const networkNames = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    try {
+      return parseNetworkNames(value ?? '');
+    } catch (error) {
+      if (!(error instanceof NetworkNamesError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
   error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -330,6 +345,12 @@ export const CONFIG_KEYS = {
     schema: positiveInt(100),
     default: 2,
     description: 'argon2id iterations for new password hashes.',
+  },
+  networkNames: {
+    env: 'FACTEUR_NETWORK_NAMES',
+    schema: networkNames,
+    description:
+      'Names of the networks of the institution, shown next to the address in "Sessions actives": `CIDR=Name` entries separated by `;`, IPv4 or IPv6, such as `10.12.0.0/16=Collège Jean Moulin;2001:db8::/32=Rectorat`; the most specific wins. Other addresses show as this computer, a local network, or nothing.',
   },
   trustProxy: {
     env: 'FACTEUR_TRUST_PROXY',

@@ -18,6 +18,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClientThrottle } from '../../core/auth/index.js';
 import type { CoreContext } from '../../core/context.js';
 import type { Recovery } from '../../core/recovery/index.js';
+import type { NamedNetwork } from '../../lib/ip-place/index.js';
 import type { Logger } from '../../platform/log/index.js';
 import { registerCsrf } from './csrf.js';
 import { JMAP_CHALLENGE } from './jmap/jmap-auth.js';
@@ -51,6 +52,8 @@ export interface HttpServerOptions {
   clientSetup: () => ClientSetupSettings;
   /** Self-service recovery: its captcha, rate limits and settings. */
   recovery: Recovery;
+  /** The institution's own networks, named, for the place of each session. */
+  networkNames: readonly NamedNetwork[];
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -110,7 +113,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   registerPasswordRoutes(app, options.ctx);
   registerAppPasswordRoutes(app, options.ctx);
   registerPasskeyRoutes(app, options.ctx, options.portal.institutionName);
-  registerSessionListRoutes(app, options.ctx);
+  registerSessionListRoutes(app, options.ctx, options.networkNames);
   registerClientSetupRoutes(app, options.ctx, options.clientSetup);
   registerDirectoryRoutes(app, options.ctx);
   registerRecoveryRoutes(app, options.ctx, options.recovery);

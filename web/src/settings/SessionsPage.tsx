@@ -1,6 +1,6 @@
 /**
- * "Sessions actives": the browsers signed in to the account (browser, system, address, sign-in and
- * last activity; this one marked), each can be signed out, or all the others at once. A session
+ * "Sessions actives": the browsers signed in to the account (browser, system, address and its place,
+ * sign-in and last activity; this one marked), each can be signed out, or all the others at once. A session
  * unused for the idle timeout ends by itself, which the page says.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -57,6 +57,16 @@ export default function SessionsPage({ api, portal, focusHeading, onSignedOut }:
     s.browser && s.os
       ? t('sessions.device', { browser: s.browser, os: s.os })
       : (s.browser ?? s.os ?? t('sessions.unknownDevice'));
+  const address = (s: SessionEntry) => {
+    const ip = s.ip ?? t('sessions.unknownIp');
+    const place =
+      s.place.kind === 'named'
+        ? s.place.name
+        : s.place.kind === 'public'
+          ? null
+          : t(s.place.kind === 'loopback' ? 'sessions.place.loopback' : 'sessions.place.private');
+    return place === null ? t('sessions.ip', { ip }) : t('sessions.ipAt', { ip, place });
+  };
 
   const signOut = async (session: SessionEntry) => {
     setBusy(true);
@@ -120,7 +130,7 @@ export default function SessionsPage({ api, portal, focusHeading, onSignedOut }:
                 {s.current ? <span className="sessions__current"> — {t('sessions.current')}</span> : null}
               </p>
               <p className="muted">
-                {t('sessions.ip', { ip: s.ip ?? t('sessions.unknownIp') })}
+                {address(s)}
                 <br />
                 {t('sessions.createdAt', { date: formatDate(s.createdAt) })}
                 <br />

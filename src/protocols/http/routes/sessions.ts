@@ -5,6 +5,8 @@
  * Implementation notes
  * - Sessions are named by a digest of their id (core/auth/sessions.ts), never the id itself.
  * - Ending the current session from the list is signing out: the cookie is cleared too.
+ * - The place of each address is worked out here, at each listing, from the configured network
+ *   names: renaming a network renames it in every list at once, and nothing more is stored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { SessionList } from '../../../../common/api.js';
@@ -16,9 +18,14 @@ import {
 } from '../../../core/auth/index.js';
 import type { CoreContext } from '../../../core/context.js';
 import { UserError } from '../../../lib/errors/index.js';
+import { type NamedNetwork, placeOf } from '../../../lib/ip-place/index.js';
 import { clearSessionCookie, requireSession } from '../session-cookie.js';
 
-export function registerSessionListRoutes(app: FastifyInstance, ctx: CoreContext): void {
+export function registerSessionListRoutes(
+  app: FastifyInstance,
+  ctx: CoreContext,
+  networkNames: readonly NamedNetwork[],
+): void {
   const signedIn = async (request: Parameters<typeof requireSession>[1]) => {
     const active = await requireSession(ctx, request);
     assertPasswordChanged(active.account);
@@ -32,6 +39,7 @@ export function registerSessionListRoutes(app: FastifyInstance, ctx: CoreContext
         ...s,
         createdAt: new Date(s.createdAt).toISOString(),
         lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+        place: placeOf(s.ip, networkNames),
       })),
       idleTimeoutMs: ctx.auth.sessionIdleMs,
     };
