@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, listAudit } from '../../src/store/sql/index.js';
+import { appendAudit, countAuditSince, latestAuditAt, listAudit } from '../../src/store/sql/index.js';
 import { openTestDatabase, type TestSqlStore, testBackends } from '../helpers/database.js';
 import { T0 } from './directory-factories.js';
 
@@ -48,6 +48,25 @@ describe.each(testBackends())('audit log repository on %s', (backend) => {
         details: { profile: 'staff', establishments: ['0750001A'] },
       },
     ]);
+  });
+
+  it('counts one target’s entries of an action since an instant, and finds the latest of some actions', async () => {
+    const add = (at: number, action: string, target: string | null) =>
+      appendAudit(store.db, { at, actor: 'system', action, target, details: null });
+    await add(T0, 'auth.second_factor_failed', 'sdupont');
+    await add(T0 + 10, 'auth.second_factor_failed', 'sdupont');
+    await add(T0 + 20, 'auth.second_factor_failed', 'jmartin');
+    await add(T0 + 30, 'account.unlocked', 'sdupont');
+    await add(T0 + 40, 'account.locked', 'sdupont');
+    await add(T0 + 50, 'account.locked', null);
+    const count = (since: number) =>
+      countAuditSince(store.db, { target: 'sdupont', action: 'auth.second_factor_failed', since });
+    expect([await count(T0), await count(T0 + 1), await count(T0 + 11)]).toEqual([2, 1, 0]);
+    expect(
+      await latestAuditAt(store.db, { target: 'sdupont', actions: ['account.locked', 'account.unlocked'] }),
+    ).toBe(T0 + 40);
+    expect(await latestAuditAt(store.db, { target: 'sdupont', actions: ['account.unlocked'] })).toBe(T0 + 30);
+    expect(await latestAuditAt(store.db, { target: 'nobody', actions: ['account.locked'] })).toBeUndefined();
   });
 
   it('keeps insertion order for entries of the same millisecond', async () => {

@@ -111,6 +111,37 @@ describe('two-step sign-in', () => {
     expect(late.json.code).toBe('auth.pending_expired');
   });
 
+  it('locks the account after ten wrong codes across sign-ins, as wrong passwords do', async () => {
+    const { app } = await turnTotpOn(await signedIn());
+    const answers: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      const attacker = t.client({ newDevice: true });
+      expect((await attacker.signIn('sdupont', PASSWORD)).json.next).toBe('second_factor');
+      for (let i = 0; i < 5; i++) {
+        const response = await attacker.request('POST', '/api/session/second-factor', {
+          method: 'totp',
+          code: app.wrong(),
+          trustDevice: false,
+        });
+        answers.push(response.json.code);
+      }
+    }
+    expect(answers.slice(-2)).toEqual(['second_factor.invalid', 'auth.locked']);
+    const locked = await t.client({ newDevice: true }).signIn('sdupont', PASSWORD);
+    expect(locked.status).toBe(423);
+    expect(locked.json.code).toBe('auth.locked');
+    expect((await t.cli('user', 'unlock', 'sdupont')).code).toBe(0);
+    // Unlocked, the account starts afresh: one more wrong code does not lock it again.
+    const owner = t.client({ newDevice: true });
+    expect((await owner.signIn('sdupont', PASSWORD)).json.next).toBe('second_factor');
+    const typo = await owner.request('POST', '/api/session/second-factor', {
+      method: 'totp',
+      code: app.wrong(),
+      trustDevice: false,
+    });
+    expect(typo.json).toMatchObject({ code: 'second_factor.invalid', attemptsLeft: 4 });
+  });
+
   it('takes a recovery code once, in any case and without the dash', async () => {
     const { recoveryCodes } = await turnTotpOn(await signedIn());
     const code = recoveryCodes[3] as string;

@@ -9,7 +9,9 @@
  * - Between the steps no session exists: a pending sign-in (a random token in a 10-minute cookie,
  *   only its SHA-256 stored) remembers the account and the device the password was typed on. The
  *   second step must come from that device; five wrong codes end it (the password must be typed
- *   again), and every wrong code also counts against the client address (client-throttle.ts).
+ *   again), every wrong code also counts against the client address (client-throttle.ts), and ten
+ *   wrong codes of one account within the lockout duration lock it, as wrong passwords do: the
+ *   password alone, tried from many addresses, must not buy endless guesses at six digits.
  * - A profile that requires two-step sign-in and an account without a second factor: the pending
  *   sign-in is of purpose `enrol`, and only TOTP enrolment is open to it; its confirmation opens the
  *   session. Passkeys are added from the settings afterwards.
@@ -26,17 +28,21 @@ import { randomToken, sha256Hex } from '../../platform/crypto/index.js';
 import {
   type Account,
   appendAudit,
+  countAuditSince,
   countPasskeys,
   countPendingFailure,
   countUnusedRecoveryCodes,
   deletePendingSignIn,
+  deletePendingSignInsOf,
   findAccountById,
   findPendingSignIn,
   findProfileById,
   insertPendingSignIn,
   isDeviceTrusted,
+  latestAuditAt,
   type PendingSignIn,
   type PendingSignInPurpose,
+  recordFailedSignIn,
   setPendingChallenge,
   trustDevice,
 } from '../../store/sql/index.js';
@@ -47,6 +53,8 @@ import { isTotpEnabled, redeemRecoveryCode, verifyTotpCode } from './totp.js';
 
 export const PENDING_SIGN_IN_MS = 10 * 60_000;
 export const MAX_SECOND_STEP_FAILURES = 5;
+/** Wrong second steps of one account, over all its pending sign-ins, before it is locked. */
+export const MAX_ACCOUNT_SECOND_STEP_FAILURES = 10;
 export const TRUSTED_DEVICE_MS = 30 * 24 * 60 * 60_000;
 
 export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery';
@@ -192,6 +200,7 @@ export async function completeSecondStep(
       target: account.identifier,
       details: { client, method: proof.method },
     });
+    await lockAfterRepeatedFailures(ctx, account, now, client);
     if (failures >= MAX_SECOND_STEP_FAILURES) {
       await deletePendingSignIn(ctx.db, pending.id);
       throw new UserError('auth.pending_expired', 'too many wrong codes: type your password again');
@@ -208,6 +217,51 @@ export async function completeSecondStep(
     action: 'auth.second_factor',
     target: account.identifier,
     details: { client, method: proof.method },
+  });
+}
+
+/**
+ * Whoever has the password may start pending sign-ins from many addresses, five codes each: past
+ * MAX_ACCOUNT_SECOND_STEP_FAILURES wrong second steps within the lockout duration, the account is
+ * locked like after wrong passwords (unlocked by time or by `facteur user unlock`).
+ * @throws UserError `auth.locked` once locked
+ */
+async function lockAfterRepeatedFailures(
+  ctx: CoreContext,
+  account: Account,
+  now: number,
+  client: string,
+): Promise<void> {
+  // Failures before the last lock or unlock are settled: an unlocked account starts afresh.
+  const settled = await latestAuditAt(ctx.db, {
+    target: account.identifier,
+    actions: ['account.locked', 'account.unlocked'],
+  });
+  const recent = await countAuditSince(ctx.db, {
+    target: account.identifier,
+    action: 'auth.second_factor_failed',
+    since: Math.max(now - ctx.auth.lockoutMs, (settled ?? 0) + 1),
+  });
+  if (recent < MAX_ACCOUNT_SECOND_STEP_FAILURES) return;
+  const locked = await recordFailedSignIn(ctx.db, account.id, {
+    now,
+    maxAttempts: 1,
+    lockMs: ctx.auth.lockoutMs,
+  });
+  await deletePendingSignInsOf(ctx.db, account.id);
+  ctx.log.warn(
+    { event: 'auth.lockout', account: account.identifier, client },
+    'account locked (second step)',
+  );
+  await appendAudit(ctx.db, {
+    at: now,
+    actor: 'system',
+    action: 'account.locked',
+    target: account.identifier,
+    details: { client, until: locked.locked_until, reason: 'second_factor' },
+  });
+  throw new UserError('auth.locked', 'this account is temporarily locked after repeated failed sign-ins', {
+    lockedUntil: new Date(locked.locked_until as number).toISOString(),
   });
 }
 

@@ -65,3 +65,34 @@ export async function listAudit(db: Kysely<Database>, options: ListAuditOptions)
     details: row.details === null ? null : (JSON.parse(row.details) as Record<string, unknown>),
   }));
 }
+
+/** How many `action` entries about `target` were written at or after `since` (audit_log_target_idx). */
+export async function countAuditSince(
+  db: Kysely<Database>,
+  query: { target: string; action: string; since: number },
+): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('target', '=', query.target)
+    .where('at', '>=', query.since)
+    .where('action', '=', query.action)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** When the latest of these actions about `target` was written, or undefined. */
+export async function latestAuditAt(
+  db: Kysely<Database>,
+  query: { target: string; actions: readonly string[] },
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('target', '=', query.target)
+    .where('action', 'in', [...query.actions])
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.at;
+}

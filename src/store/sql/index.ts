@@ -39,7 +39,9 @@ export {
 export {
   type AuditRecord,
   appendAudit,
+  countAuditSince,
   type ListAuditOptions,
+  latestAuditAt,
   listAudit,
   type NewAuditEntry,
 } from './audit-log.js';
