@@ -155,7 +155,7 @@ describe('organising mail in the webmail', () => {
     // The storage used, under the folders (JMAP Quota/get).
     await nav()
       .locator('..')
-      .getByText(/^Espace utilisé : \d+(,\d)? [kM]?o sur 1(,\d)? Go \(0\s%\)$/)
+      .getByText(/^Espace utilisé : \d+(,\d)? [kM]?o sur \d+(,\d)? [kMG]?o \(0\s%\)$/)
       .waitFor();
     await row('Lot 5').getByRole('checkbox', { name: 'Sélectionner « Lot 5 »' }).check();
     await row('Lot 3')

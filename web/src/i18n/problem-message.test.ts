@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../../common/api.js';
-import { describeProblem } from './problem-message';
+import { fr as frCatalogue } from './fr';
+import { describeProblem, KNOWN_PROBLEM_CODES } from './problem-message';
 import { createTranslate } from './translate';
 
 const problem = (code: string, status: number, extra: Partial<Problem> = {}): Problem => ({
@@ -14,6 +15,25 @@ const problem = (code: string, status: number, extra: Partial<Problem> = {}): Pr
 describe('describeProblem', () => {
   const fr = createTranslate('fr');
   const en = createTranslate('en');
+
+  it('gives each documented code with a message of its own that message, and no other', () => {
+    const message = (code: string) => frCatalogue[`problem.${code}` as keyof typeof frCatalogue];
+    // Codes whose message has no placeholder to fill (those are tested one by one).
+    const own = KNOWN_PROBLEM_CODES.filter((code) => message(code)?.includes('{') === false);
+    expect(own.length).toBeGreaterThan(20);
+    for (const code of own) {
+      expect(describeProblem(problem(code, 400), fr, 'fr'), code).toBe(message(code));
+    }
+  });
+
+  it('counts the second-step attempts left, singular and plural', () => {
+    expect(describeProblem(problem('second_factor.invalid', 401, { attemptsLeft: 1 }), fr, 'fr')).toBe(
+      'Ce code n’est pas valable. Il vous reste 1 essai.',
+    );
+    expect(describeProblem(problem('second_factor.invalid', 401, { attemptsLeft: 3 }), en, 'en')).toBe(
+      'This code is not valid. You have 3 attempts left.',
+    );
+  });
 
   it('never reveals whether the account exists on a failed sign-in', () => {
     expect(describeProblem(problem('auth.invalid', 401), fr, 'fr')).toBe(

@@ -61,11 +61,6 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
         ? t('problem.second_factor.invalid.one')
         : t('problem.second_factor.invalid.other', { attempts: Math.floor(left) });
     }
-    case 'auth.pending_expired':
-    case 'totp.code_invalid':
-    case 'totp.already_enabled':
-    case 'two_factor.required':
-    case 'two_factor.off':
     case 'recovery.throttled': {
       const raw = problem.retryAfterSeconds;
       const seconds = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : 1;
@@ -73,6 +68,11 @@ export function describeProblem(problem: Problem, t: Translate, locale: Locale):
         ? t('problem.recovery.throttled.one')
         : t('problem.recovery.throttled.other', { minutes: Math.ceil(seconds / 60) });
     }
+    case 'auth.pending_expired':
+    case 'totp.code_invalid':
+    case 'totp.already_enabled':
+    case 'two_factor.required':
+    case 'two_factor.off':
     case 'recovery.no_match':
     case 'recovery.captcha_invalid':
     case 'recovery.numen_invalid':

@@ -40,6 +40,8 @@ export default function SecondFactorPage({
   const tMain = useT();
   const { locale } = useLocale();
   const [method, setMethod] = useState<'totp' | 'recovery'>(methods.includes('totp') ? 'totp' : 'recovery');
+  // A passkey-only account without recovery codes has no code to type.
+  const codes = methods.includes('totp') || methods.includes('recovery');
   const [code, setCode] = useState('');
   const [trust, setTrust] = useState(false);
   const [error, setError] = useState<{ message: string; attempt: number } | null>(null);
@@ -106,24 +108,37 @@ export default function SecondFactorPage({
   };
 
   return (
-    <div className="sign-in">
-      <section className="card sign-in__card" aria-labelledby="second-factor-heading">
-        <PageHeading id="second-factor-heading" focusOnMount={focusHeading}>
-          {t('second.title')}
-        </PageHeading>
-        <p className="lead">{t('second.intro')}</p>
-        {error ? (
-          <Alert key={error.attempt} kind="error" title={t('second.errorTitle')} focusOnMount>
-            <p>{error.message}</p>
-          </Alert>
-        ) : null}
-        {methods.includes('passkey') ? (
-          <p>
-            <Button block onClick={() => void signInWithPasskey()}>
-              {t('second.usePasskey')}
-            </Button>
-          </p>
-        ) : null}
+    <section className="card" aria-labelledby="second-factor-heading">
+      <PageHeading id="second-factor-heading" focusOnMount={focusHeading}>
+        {t('second.title')}
+      </PageHeading>
+      <p className="lead">{t('second.intro')}</p>
+      {error ? (
+        <Alert key={error.attempt} kind="error" title={t('second.errorTitle')} focusOnMount>
+          <p>{error.message}</p>
+        </Alert>
+      ) : null}
+      <div className="checkbox-field">
+        <input
+          id="second-factor-trust"
+          type="checkbox"
+          checked={trust}
+          aria-describedby="second-factor-trust-hint"
+          onChange={(e) => setTrust(e.target.checked)}
+        />
+        <label htmlFor="second-factor-trust">{t('second.trust')}</label>
+        <p id="second-factor-trust-hint" className="field__description">
+          {t('second.trust.hint')}
+        </p>
+      </div>
+      {methods.includes('passkey') ? (
+        <p>
+          <Button block onClick={() => void signInWithPasskey()}>
+            {t('second.usePasskey')}
+          </Button>
+        </p>
+      ) : null}
+      {codes ? (
         <form className="form" noValidate onSubmit={submit} aria-labelledby="second-factor-heading">
           <TextField
             key={method}
@@ -141,19 +156,6 @@ export default function SecondFactorPage({
             error={error?.message}
             onChange={(e) => setCode(e.target.value)}
           />
-          <div className="checkbox-field">
-            <input
-              id="second-factor-trust"
-              type="checkbox"
-              checked={trust}
-              aria-describedby="second-factor-trust-hint"
-              onChange={(e) => setTrust(e.target.checked)}
-            />
-            <label htmlFor="second-factor-trust">{t('second.trust')}</label>
-            <p id="second-factor-trust-hint" className="field__description">
-              {t('second.trust.hint')}
-            </p>
-          </div>
           <Button type="submit" block aria-describedby={pending ? 'second-factor-pending' : undefined}>
             {t('second.submit')}
           </Button>
@@ -161,29 +163,29 @@ export default function SecondFactorPage({
             {pending ? t('second.pending') : ''}
           </p>
         </form>
-        <ul className="second-factor__alternatives">
-          {method === 'totp' && methods.includes('recovery') ? (
-            <li>
-              <Button variant="tertiary" onClick={() => switchTo('recovery')}>
-                {t('second.useRecovery')}
-              </Button>
-            </li>
-          ) : null}
-          {method === 'recovery' && methods.includes('totp') ? (
-            <li>
-              <Button variant="tertiary" onClick={() => switchTo('totp')}>
-                {t('second.useTotp')}
-              </Button>
-            </li>
-          ) : null}
+      ) : null}
+      <ul className="second-factor__alternatives">
+        {method === 'totp' && methods.includes('recovery') ? (
           <li>
-            <Button variant="tertiary" onClick={() => onRestart('cancelled')}>
-              {t('second.cancel')}
+            <Button variant="tertiary" onClick={() => switchTo('recovery')}>
+              {t('second.useRecovery')}
             </Button>
           </li>
-        </ul>
-        <p className="security-note">{t('second.lost')}</p>
-      </section>
-    </div>
+        ) : null}
+        {method === 'recovery' && methods.includes('totp') ? (
+          <li>
+            <Button variant="tertiary" onClick={() => switchTo('totp')}>
+              {t('second.useTotp')}
+            </Button>
+          </li>
+        ) : null}
+        <li>
+          <Button variant="tertiary" onClick={() => onRestart('cancelled')}>
+            {t('second.cancel')}
+          </Button>
+        </li>
+      </ul>
+      <p className="security-note">{t('second.lost')}</p>
+    </section>
   );
 }
