@@ -6,6 +6,7 @@
  * requires two-step sign-in. Passkeys answer the second step with a software authenticator: each
  * answer bound to the challenge of its sign-in, never replayed.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticator } from '../helpers/authenticator.js';
 import { type HttpClient, startTestServer, type TestServer } from '../helpers/facteur.js';
@@ -140,6 +141,36 @@ describe('two-step sign-in', () => {
       trustDevice: false,
     });
     expect(typo.json).toMatchObject({ code: 'second_factor.invalid', attemptsLeft: 4 });
+  });
+
+  it('answers any body to a live second step with a 4xx problem, and never opens a session', async () => {
+    const { recoveryCodes } = await turnTotpOn(await signedIn());
+    const phone = t.client({ newDevice: true });
+    await phone.signIn('sdupont', PASSWORD);
+    const method = fc.constantFrom('totp', 'recovery', 'passkey', 'sms', 42, null);
+    const body = fc.oneof(
+      fc.json().map((text) => JSON.parse(text) as unknown),
+      fc.record({ method, code: fc.string({ maxLength: 80 }), trustDevice: fc.boolean() }),
+      fc.record({ method, response: fc.jsonValue(), trustDevice: fc.anything() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const answer = await phone.request('POST', '/api/session/second-factor', value);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      }),
+      { seed: 20261206, numRuns: 120 },
+    );
+    expect((await phone.request('GET', '/api/session')).status).toBe(401);
+    // Unspent: the recovery codes all still work.
+    expect((await phone.request('GET', '/api/two-factor')).status).toBe(401);
+    const count = await t.server.facteur.ctx.db
+      .selectFrom('recovery_codes')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(recoveryCodes.length);
   });
 
   it('takes a recovery code once, in any case and without the dash', async () => {

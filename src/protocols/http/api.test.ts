@@ -220,7 +220,14 @@ describe('hostile input', () => {
       const csrf = client.cookies.get('facteur_csrf') ?? '';
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom('/api/session', '/api/password'),
+          fc.constantFrom(
+            '/api/session',
+            '/api/password',
+            '/api/session/second-factor',
+            '/api/session/passkey-options',
+            '/api/session/enrolment/totp/confirm',
+            '/api/two-factor/totp',
+          ),
           fc.oneof(
             fc.json(),
             fc.string(),
